@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+//
+// The joelclaw system bus: a Swift worker for Inngest durable functions.
+//
+// No package dependencies by design: Foundation, Dispatch, Glibc/Darwin and
+// two Debian C libraries (libsqlite3, libcrypto) reached through system-library
+// targets. Imports only point down this list:
+//
+//   CSQLite, CCrypto   system libraries
+//   JSON, Hashing      JSON value/reader/writer/RFC 8785; SHA-1/SHA-256/HMAC
+//   HTTP               HTTP/1.1 server on POSIX sockets (knows nothing of Inngest)
+//   SQLite             a small Swift wrapper over libsqlite3
+//   InngestProtocol    the Inngest SDK: wire types, signing, step runtime, serve handler
+//   Engine             the embedded Inngest-compatible engine
+//   Ops                inventory, health checks, infra rendering/apply
+//   Functions          the ported functions and the effects they use
+//   Worker, joelclaw   executables
+import PackageDescription
+
+let package = Package(
+    name: "joelclaw-system-bus",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "InngestSDK", targets: ["InngestProtocol"]),
+        .executable(name: "worker", targets: ["Worker"]),
+        .executable(name: "joelclaw", targets: ["JoelclawCLI"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+
+        // libm is linked explicitly: JSON uses no Foundation, and on Linux the
+        // rounding functions it calls live in libm.
+        .target(name: "JSON", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
+        .target(name: "Hashing", dependencies: [
+            .target(name: "CCrypto", condition: .when(platforms: [.linux])),
+        ]),
+        .target(name: "HTTP"),
+        .target(name: "SQLite", dependencies: ["CSQLite"]),
+        .target(name: "InngestProtocol", dependencies: ["JSON", "Hashing"]),
+        .target(name: "Engine", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite"]),
+        .target(name: "Ops", dependencies: ["JSON"]),
+        .target(name: "Functions", dependencies: ["InngestProtocol", "JSON", "Hashing", "SQLite", "Ops"]),
+        .executableTarget(name: "Worker", dependencies: [
+            "HTTP", "InngestProtocol", "Engine", "Functions", "Ops", "JSON",
+        ]),
+        .executableTarget(name: "JoelclawCLI", dependencies: ["Ops", "JSON"]),
+
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "InngestProtocolTests", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "InngestProtocol", "JSON", "HTTP", "SQLite"]),
+        .testTarget(name: "FunctionsTests", dependencies: ["Functions", "Engine", "InngestProtocol", "JSON", "HTTP", "SQLite", "Ops"]),
+        .testTarget(name: "OpsTests", dependencies: ["Ops", "JSON", "HTTP"]),
+        .testTarget(name: "WorkerTests", dependencies: ["HTTP", "JSON"]),
+    ]
+)

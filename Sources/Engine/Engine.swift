@@ -1,0 +1,1 @@
+// Placeholder: the Engine module is being written.

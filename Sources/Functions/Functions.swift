@@ -1,0 +1,1 @@
+// Placeholder: the Functions module is being written.

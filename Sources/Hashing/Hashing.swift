@@ -1,0 +1,1 @@
+// Placeholder: the Hashing module is being written.

@@ -1,0 +1,1 @@
+// Placeholder: the InngestProtocol module is being written.

@@ -1,0 +1,1 @@
+print("joelclaw: not yet implemented")

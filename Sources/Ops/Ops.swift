@@ -1,0 +1,1 @@
+// Placeholder: the Ops module is being written.

@@ -1,0 +1,1 @@
+// Tests for HTTP go here.

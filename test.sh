@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh Debian machine or a Mac.
+# Installs what the tests need when it is missing (Debian: apt-get; PyPI: pip),
+# builds, and runs `swift test`. Extra arguments go to `swift test`.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need_apt=()
+if command -v apt-get >/dev/null 2>&1; then
+  # Debian package → a file that proves it is installed.
+  while read -r pkg probe; do
+    [ -e "$probe" ] || need_apt+=("$pkg")
+  done <<'LIST'
+libsqlite3-dev /usr/include/sqlite3.h
+libssl-dev /usr/include/openssl/hmac.h
+git /usr/bin/git
+LIST
+  if [ ${#need_apt[@]} -gt 0 ]; then
+    echo "test.sh: installing Debian packages: ${need_apt[*]}" >&2
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  fi
+fi
+
+swift build --build-tests
+swift test --skip-build "$@"
