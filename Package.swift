@@ -8,9 +8,11 @@
 //
 //   CSQLite, CCrypto   system libraries
 //   JSON, Hashing      JSON value/reader/writer/RFC 8785; SHA-1/SHA-256/HMAC
-//   HTTP               HTTP/1.1 server on POSIX sockets (knows nothing of Inngest)
+//   HTTP               HTTP/1.1 server on POSIX sockets and an HTTP client
+//                      (request/response values shared by both; knows nothing of Inngest)
 //   SQLite             a small Swift wrapper over libsqlite3
-//   InngestProtocol    the Inngest SDK: wire types, signing, step runtime, serve handler
+//   InngestProtocol    the Inngest SDK: wire types, signing, step runtime, and the
+//                      serve handler, a pure function HTTPRequest -> HTTPResponse
 //   Engine             the embedded Inngest-compatible engine
 //   Ops                inventory, health checks, infra rendering/apply
 //   Functions          the ported functions and the effects they use
@@ -39,14 +41,14 @@ let package = Package(
         ]),
         .target(name: "HTTP"),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
-        .target(name: "InngestProtocol", dependencies: ["JSON", "Hashing"]),
+        .target(name: "InngestProtocol", dependencies: ["JSON", "Hashing", "HTTP"]),
         .target(name: "Engine", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite"]),
-        .target(name: "Ops", dependencies: ["JSON"]),
-        .target(name: "Functions", dependencies: ["InngestProtocol", "JSON", "Hashing", "SQLite", "Ops"]),
+        .target(name: "Ops", dependencies: ["JSON", "HTTP"]),
+        .target(name: "Functions", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite", "Ops"]),
         .executableTarget(name: "Worker", dependencies: [
             "HTTP", "InngestProtocol", "Engine", "Functions", "Ops", "JSON",
         ]),
-        .executableTarget(name: "JoelclawCLI", dependencies: ["Ops", "JSON"]),
+        .executableTarget(name: "JoelclawCLI", dependencies: ["Ops", "JSON", "HTTP"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),

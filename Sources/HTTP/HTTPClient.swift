@@ -1,0 +1,43 @@
+/// An outgoing HTTP request for `HTTPClient`.
+public struct HTTPClientRequest: Sendable {
+    public var method: String
+    /// Absolute URL, e.g. `http://127.0.0.1:8288/fn/register`.
+    public var url: String
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+    /// Seconds before the request is abandoned with `HTTPClientError.timedOut`.
+    public var timeout: Double
+
+    public init(method: String, url: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], timeout: Double = 30) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+}
+
+public struct HTTPClientResponse: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+}
+
+public enum HTTPClientError: Error, Sendable, Equatable {
+    case invalidURL(String)
+    case timedOut
+    /// Connection refused, reset, DNS failure and the like.
+    case transport(String)
+}
+
+/// Sends HTTP requests. One real implementation per transport; tests use the
+/// real one against a loopback server.
+public protocol HTTPClient: Sendable {
+    func send(_ request: HTTPClientRequest) async throws -> HTTPClientResponse
+}
