@@ -1,1 +1,0 @@
-// Placeholder: the Ops module is being written.

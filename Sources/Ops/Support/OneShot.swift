@@ -1,0 +1,61 @@
+import Foundation
+
+/// A value that is set once and awaited: the first `resolve` wins and later
+/// ones are ignored. This is how a blocking thread, a timer and a process
+/// termination handler race to answer one `await` without any of them
+/// blocking a Swift concurrency thread.
+final class OneShot<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Value?
+    private var waiters: [CheckedContinuation<Value, Never>] = []
+
+    init() {}
+
+    func resolve(_ value: Value) {
+        lock.lock()
+        guard result == nil else { lock.unlock(); return }
+        result = value
+        let pending = waiters
+        waiters = []
+        lock.unlock()
+        for w in pending { w.resume(returning: value) }
+    }
+
+    var value: Value {
+        get async {
+            await withCheckedContinuation { (c: CheckedContinuation<Value, Never>) in
+                lock.lock()
+                if let r = result {
+                    lock.unlock()
+                    c.resume(returning: r)
+                } else {
+                    waiters.append(c)
+                    lock.unlock()
+                }
+            }
+        }
+    }
+}
+
+/// Runs `operation`, but answers `fallback()` if it has not finished within
+/// `seconds`. The operation is cancelled and left to wind down on its own;
+/// the caller never waits for it past the deadline.
+func withDeadline<T: Sendable>(_ seconds: Double, operation: @escaping @Sendable () async -> T,
+                               fallback: @escaping @Sendable () -> T) async -> T {
+    let shot = OneShot<T>()
+    let work = Task { shot.resolve(await operation()) }
+    let timer = DispatchWorkItem { shot.resolve(fallback()) }
+    DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: timer)
+    let value = await shot.value
+    timer.cancel()
+    work.cancel()
+    return value
+}
+
+/// Runs blocking work (a socket wait, a DNS lookup) on its own thread so it
+/// never occupies one of the few cooperative threads Swift concurrency has.
+func onDedicatedThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    let shot = OneShot<T>()
+    Thread.detachNewThread { shot.resolve(body()) }
+    return await shot.value
+}

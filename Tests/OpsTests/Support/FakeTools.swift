@@ -1,0 +1,35 @@
+import Foundation
+
+/// A directory of shell scripts standing in for OS tools (`launchctl`,
+/// `docker`, `kubectl`, `ps`…). Each script appends its command line to a log
+/// before doing its scripted part, so tests can assert exactly what ran.
+final class FakeTools: @unchecked Sendable {
+    let directory: TemporaryDirectory
+    var bin: String { "\(directory.path)/bin" }
+    var logPath: String { "\(directory.path)/calls.log" }
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+    }
+
+    /// Adds `name` running `body` (POSIX sh) after logging `name args…`.
+    func add(_ name: String, _ body: String = "exit 0") throws {
+        try directory.write("bin/\(name)", """
+        #!/bin/sh
+        printf '%s\\n' "\(name) $*" >> '\(logPath)'
+        \(body)
+        """, executable: true)
+    }
+
+    /// The command lines run so far, in order.
+    var calls: [String] {
+        (try? String(contentsOfFile: logPath, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
+    }
+
+    func clearCalls() { try? FileManager.default.removeItem(atPath: logPath) }
+
+    /// An environment whose PATH has only the fakes plus the basic system
+    /// directories (for `sh`, `sleep`, `cat`).
+    var environment: [String: String] { ["PATH": "\(bin):/usr/bin:/bin", "HOME": directory.path] }
+}

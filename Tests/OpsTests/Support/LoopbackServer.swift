@@ -1,0 +1,135 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A real TCP server on 127.0.0.1 (port chosen by the kernel) standing in for
+/// the services `status` checks: it answers HTTP, sends a banner, or accepts
+/// and then says nothing (a hung service).
+final class LoopbackServer: @unchecked Sendable {
+    enum Behaviour: Sendable {
+        /// Reads the request head, answers with this status and body, closes.
+        case http(status: Int, body: String)
+        /// Writes this text as soon as a client connects (an SSH banner), then waits.
+        case banner(String)
+        /// Reads one line and answers with `reply` (Redis PING → +PONG).
+        case lineReply(String)
+        /// Accepts and never writes.
+        case hang
+    }
+
+    let port: Int
+    private let fd: Int32
+    private let behaviour: Behaviour
+    private let lock = NSLock()
+    private var clients: [Int32] = []
+    private var stopped = false
+    /// Request heads received, for assertions.
+    private(set) var requests: [String] = []
+
+    init(_ behaviour: Behaviour) throws {
+        self.behaviour = behaviour
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.fd = fd
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        port = Int(UInt16(bigEndian: addr.sin_port))
+        Thread.detachNewThread { [self] in acceptLoop() }
+    }
+
+    /// A loopback port nothing listens on: bound, read back, and closed.
+    static func closedPort() -> Int {
+        let s = try! LoopbackServer(.hang)
+        let p = s.port
+        s.stop()
+        return p
+    }
+
+    /// Wakes every thread with `shutdown`; each thread closes its own socket,
+    /// so a descriptor number is never closed while another thread uses it.
+    func stop() {
+        lock.lock()
+        guard !stopped else { lock.unlock(); return }
+        stopped = true
+        // Under the lock: a client thread removes its descriptor (under the same
+        // lock) before closing it, so no number here can belong to a new socket.
+        for c in clients { shutdown(c, Int32(SHUT_RDWR)) }
+        shutdown(fd, Int32(SHUT_RDWR))
+        lock.unlock()
+    }
+
+    deinit { if !stopped { stop() } }
+
+    private func acceptLoop() {
+        while true {
+            let client = accept(fd, nil, nil)
+            lock.lock()
+            if client < 0 || stopped {
+                if client >= 0 { close(client) }
+                close(fd)
+                lock.unlock()
+                return
+            }
+            clients.append(client)
+            lock.unlock()
+            Thread.detachNewThread { [self] in serve(client) }
+        }
+    }
+
+    private func serve(_ client: Int32) {
+        respond(client)
+        // Hold the connection until the peer or `stop()` ends it, then close.
+        var byte: UInt8 = 0
+        while read(client, &byte, 1) > 0 {}
+        lock.lock()
+        clients.removeAll { $0 == client }
+        close(client)
+        lock.unlock()
+    }
+
+    private func respond(_ client: Int32) {
+        switch behaviour {
+        case .hang:
+            return
+        case .banner(let text):
+            send(client, text)
+        case .lineReply(let reply):
+            _ = readUntil(client, "\n")
+            send(client, reply)
+        case .http(let status, let body):
+            let head = readUntil(client, "\r\n\r\n")
+            lock.lock(); requests.append(head); lock.unlock()
+            send(client, "HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+            shutdown(client, Int32(SHUT_WR))
+        }
+    }
+
+    private func send(_ client: Int32, _ text: String) {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
+    }
+
+    private func readUntil(_ client: Int32, _ terminator: String) -> String {
+        var data = [UInt8]()
+        var byte: UInt8 = 0
+        while read(client, &byte, 1) == 1 {
+            data.append(byte)
+            if String(decoding: data.suffix(terminator.utf8.count), as: UTF8.self) == terminator { break }
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
