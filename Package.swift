@@ -32,6 +32,8 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        // epoll and accept4, which Swift's Glibc module leaves out (header only, nothing linked).
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
 
         // libm is linked explicitly: JSON uses no Foundation, and on Linux the
         // rounding functions it calls live in libm.
@@ -39,7 +41,7 @@ let package = Package(
         .target(name: "Hashing", dependencies: [
             .target(name: "CCrypto", condition: .when(platforms: [.linux])),
         ]),
-        .target(name: "HTTP"),
+        .target(name: "HTTP", dependencies: [.target(name: "CLinux", condition: .when(platforms: [.linux]))]),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "InngestProtocol", dependencies: ["JSON", "Hashing", "HTTP"]),
         .target(name: "Engine", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite"]),

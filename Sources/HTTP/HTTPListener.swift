@@ -1,0 +1,79 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Accepts connections on the listening socket and starts one task per
+/// connection; refuses the ones beyond the limit with a 503.
+struct HTTPListener: Sendable {
+    let fd: Int32
+    let poller: EventPoller
+    let handler: any HTTPHandler
+    let configuration: HTTPServerConfiguration
+    let registry: ConnectionRegistry
+
+    /// Runs until shutdown cancels the idle wait on the listening socket;
+    /// closes the listening socket on the way out.
+    func run() async {
+        defer { Socket.close(fd) }
+        while true {
+            switch Socket.accept(fd) {
+            case .done(let accepted):
+                let client = Int32(accepted)
+                if registry.admit(client) {
+                    serve(client)
+                } else if registry.beginRejecting() {
+                    reject(client)
+                } else {
+                    Socket.close(client)
+                }
+            case .wouldBlock:
+                if await poller.wait(fd, for: .read, deadline: 0, kind: .idle) == .cancelled { return }
+            case .closed:
+                return
+            case .failed(let code):
+                // Out of descriptors (EMFILE/ENFILE) or similar: back off
+                // briefly instead of spinning; the backlog keeps the clients.
+                if code == EBADF || code == EINVAL { return }
+                try? await Task.sleep(nanoseconds: 10_000_000)
+            }
+        }
+    }
+
+    private func serve(_ client: Int32) {
+        let channel = SocketChannel(fd: client, poller: poller)
+        var connection = HTTPConnection(channel: channel, handler: handler, configuration: configuration, registry: registry)
+        let registry = self.registry
+        Task {
+            await connection.run()
+            registry.release(client)
+            Socket.close(client)
+        }
+    }
+
+    /// Reads briefly what the client sent (so closing does not reset the
+    /// connection under the answer), answers 503 and closes.
+    private func reject(_ client: Int32) {
+        let channel = SocketChannel(fd: client, poller: poller)
+        let registry = self.registry
+        Task {
+            let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
+            defer {
+                scratch.deallocate()
+                registry.endRejecting()
+                Socket.close(client)
+            }
+            _ = await channel.read(into: scratch, deadline: MonotonicClock.deadline(after: 0.2), kind: .active)
+            var out: [UInt8] = []
+            let body = Array("server at connection limit\n".utf8)
+            var headers = HTTPHeaders()
+            headers.add("Content-Type", "text/plain; charset=utf-8")
+            headers.add("Retry-After", "1")
+            HTTPResponseEncoder.head(status: 503, headers: headers, framing: .length(body.count), keepAlive: false, into: &out)
+            out.append(contentsOf: body)
+            guard await channel.write(out, deadline: MonotonicClock.deadline(after: 1)) == .written else { return }
+            await channel.lingeringClose(scratch: scratch, seconds: 0.5, maxBytes: 64 * 1024)
+        }
+    }
+}
