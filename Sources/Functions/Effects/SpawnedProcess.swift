@@ -1,0 +1,173 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A child process (leader of its own process group) and the read ends of its
+/// output pipes. Internal to `ProcessCommandRunner`; the platform-specific
+/// parts are the spawn attributes and the pipe creation.
+final class SpawnedProcess: @unchecked Sendable {
+    let pid: pid_t
+    private let stdoutFD: Int32
+    private let stderrFD: Int32
+    private let lock = NSLock()
+    private var cancelled = false
+    private var reaped = false
+
+    private init(pid: pid_t, stdoutFD: Int32, stderrFD: Int32) {
+        self.pid = pid
+        self.stdoutFD = stdoutFD
+        self.stderrFD = stderrFD
+    }
+
+    static func spawn(_ command: Command) throws -> SpawnedProcess {
+        let out = try makePipe(command)
+        let err = try makePipe(command)
+        let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        defer {
+            close(out.write); close(err.write)
+            if devNull >= 0 { close(devNull) }
+        }
+
+        #if canImport(Darwin)
+        var actions: posix_spawn_file_actions_t?
+        var attributes: posix_spawnattr_t?
+        #else
+        var actions = posix_spawn_file_actions_t()
+        var attributes = posix_spawnattr_t()
+        #endif
+        posix_spawn_file_actions_init(&actions)
+        posix_spawnattr_init(&attributes)
+        defer {
+            posix_spawn_file_actions_destroy(&actions)
+            posix_spawnattr_destroy(&attributes)
+        }
+        if devNull >= 0 { posix_spawn_file_actions_adddup2(&actions, devNull, 0) }
+        posix_spawn_file_actions_adddup2(&actions, out.write, 1)
+        posix_spawn_file_actions_adddup2(&actions, err.write, 2)
+        if let dir = command.workingDirectory {
+            let r = PlatformSpawn.addChdir(&actions, dir)
+            guard r == 0 else {
+                close(out.read); close(err.read)
+                throw CommandError.launchFailed(command: command.display, reason: "cannot set working directory: \(String(cString: strerror(r)))")
+            }
+        }
+        // Own process group (pgid = pid), default signal handling and an empty
+        // mask, whatever the worker itself ignores or blocks.
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        sigaddset(&defaults, SIGINT)
+        sigaddset(&defaults, SIGTERM)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        var environment = ProcessInfo.processInfo.environment
+        for (k, v) in command.environment { environment[k] = v }
+        let envStrings = environment.map { "\($0.key)=\($0.value)" }
+
+        var pid: pid_t = 0
+        let status = withCStrings(command.argv) { argv in
+            withCStrings(envStrings) { envp in
+                posix_spawnp(&pid, command.argv[0], &actions, &attributes, argv, envp)
+            }
+        }
+        guard status == 0 else {
+            close(out.read); close(err.read)
+            throw CommandError.launchFailed(command: command.display, reason: String(cString: strerror(status)))
+        }
+        return SpawnedProcess(pid: pid, stdoutFD: out.read, stderrFD: err.read)
+    }
+
+    /// Kills the whole group; the collecting thread notices and reports `.cancelled`.
+    func cancel() {
+        lock.lock()
+        cancelled = true
+        let done = reaped
+        lock.unlock()
+        if !done { kill(-pid, SIGKILL) }
+    }
+
+    /// Reads both streams until EOF, enforcing the deadline, then reaps the child.
+    func collect(timeout: Double, limit: Int, display: String) throws -> CommandResult {
+        defer { close(stdoutFD); close(stderrFD) }
+        let deadline = Date().addingTimeInterval(timeout)
+        var stdout = [UInt8](), stderr = [UInt8]()
+        var open: [Int32] = [stdoutFD, stderrFD]
+        var exitStatus: Int32? = nil
+        var timedOut = false
+        var buffer = [UInt8](repeating: 0, count: 65536)
+
+        while !open.isEmpty || exitStatus == nil {
+            if exitStatus == nil, let status = reapIfExited() {
+                exitStatus = status
+                kill(-pid, SIGKILL)  // stragglers holding our pipes
+            }
+            let remaining = deadline.timeIntervalSinceNow
+            if remaining <= 0, !timedOut, exitStatus == nil {
+                timedOut = true
+                kill(-pid, SIGKILL)
+            }
+            if open.isEmpty {
+                if exitStatus == nil { usleep(20_000) }
+                continue
+            }
+            var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            let waitMs = Int32(max(1, min(100, remaining * 1000)))
+            let ready = poll(&fds, nfds_t(fds.count), waitMs)
+            if ready < 0 && errno != EINTR { break }
+            for p in fds where p.revents != 0 {
+                let n = read(p.fd, &buffer, buffer.count)
+                if n > 0 {
+                    if p.fd == stdoutFD {
+                        if stdout.count < limit { stdout.append(contentsOf: buffer[0..<min(n, limit - stdout.count)]) }
+                    } else if stderr.count < limit {
+                        stderr.append(contentsOf: buffer[0..<min(n, limit - stderr.count)])
+                    }
+                } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
+                    open.removeAll { $0 == p.fd }
+                }
+            }
+        }
+        lock.lock()
+        let wasCancelled = cancelled
+        lock.unlock()
+        if wasCancelled { throw CommandError.cancelled(command: display) }
+        if timedOut { throw CommandError.timedOut(command: display, seconds: timeout) }
+        return CommandResult(exitCode: exitStatus ?? -1, stdout: stdout, stderr: stderr)
+    }
+
+    /// Non-blocking reap; returns the shell-style exit code once the child is gone.
+    private func reapIfExited() -> Int32? {
+        var status: Int32 = 0
+        let r = waitpid(pid, &status, WNOHANG)
+        guard r == pid else { return nil }
+        lock.lock()
+        reaped = true
+        lock.unlock()
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
+
+    private static func makePipe(_ command: Command) throws -> (read: Int32, write: Int32) {
+        var fds: [Int32] = [0, 0]
+        let r = PlatformSpawn.closeOnExecPipe(&fds)
+        guard r == 0 else {
+            throw CommandError.launchFailed(command: command.display, reason: "pipe: \(String(cString: strerror(errno)))")
+        }
+        return (fds[0], fds[1])
+    }
+}
+
+/// Calls `body` with a NULL-terminated C string array that lives for the call.
+private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+    let pointers = strings.map { strdup($0) } + [nil]
+    defer { pointers.forEach { free($0) } }
+    return body(pointers)
+}

@@ -1,1 +1,0 @@
-// Placeholder: the Functions module is being written.
