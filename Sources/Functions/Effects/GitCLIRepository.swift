@@ -1,0 +1,54 @@
+/// `GitRepository` over the git command line.
+public struct GitCLIRepository: GitRepository {
+    public let directory: String
+    let git: [String]
+    let runner: CommandRunner
+    let timeout: Double
+
+    public init(directory: String, git: [String] = ["git"], runner: CommandRunner, timeout: Double = 120) {
+        self.directory = directory
+        self.git = git
+        self.runner = runner
+        self.timeout = timeout
+    }
+
+    private func command(_ args: [String]) -> Command {
+        // Never prompt (a launchd worker has no terminal) and never page.
+        Command(git + args, workingDirectory: directory,
+                environment: ["GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"], timeout: timeout)
+    }
+
+    public func changedPaths(_ pathspecs: [String]) async throws -> [String] {
+        let result = try await runner.runChecked(command(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--"] + pathspecs))
+        // -z entries: "XY path\0" (renames add a second "\0orig"; we only need the new path).
+        var paths = [String]()
+        var skipNext = false
+        for entry in result.stdout.split(separator: 0) {
+            if skipNext { skipNext = false; continue }
+            let text = String(decoding: entry, as: UTF8.self)
+            guard text.count > 3 else { continue }
+            if text.first == "R" || text.first == "C" { skipNext = true }
+            paths.append(String(text.dropFirst(3)))
+        }
+        return paths
+    }
+
+    public func commit(_ pathspecs: [String], message: String) async throws -> String? {
+        guard try await !changedPaths(pathspecs).isEmpty else { return nil }
+        try await runner.runChecked(command(["add", "--all", "--"] + pathspecs))
+        // `--only` semantics (paths given): commits these paths and nothing else
+        // that happens to be staged in the live working tree.
+        let staged = try await runner.run(command(["diff", "--cached", "--quiet", "--"] + pathspecs))
+        guard staged.exitCode == 1 else { return nil }
+        try await runner.runChecked(command(["commit", "--no-verify", "-m", message, "--"] + pathspecs))
+        return try await head()
+    }
+
+    public func push(remote: String, branch: String) async throws {
+        try await runner.runChecked(command(["push", "--porcelain", remote, "HEAD:refs/heads/\(branch)"]))
+    }
+
+    public func head() async throws -> String {
+        try await runner.runChecked(command(["rev-parse", "HEAD"])).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

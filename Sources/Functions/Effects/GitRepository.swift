@@ -1,0 +1,15 @@
+/// The git operations the sync functions need, each safe to repeat: a retried
+/// step must never make a second commit nor fail because the first attempt
+/// already committed. The one real implementation is `GitCLIRepository`.
+public protocol GitRepository: Sendable {
+    var directory: String { get }
+    /// Paths (relative to the root) with uncommitted changes under `pathspecs`.
+    func changedPaths(_ pathspecs: [String]) async throws -> [String]
+    /// Commits exactly the changes under `pathspecs` (other staged work is left
+    /// alone). Returns the new commit id, or nil when there was nothing to commit.
+    func commit(_ pathspecs: [String], message: String) async throws -> String?
+    /// Pushes `branch` to `remote`; a no-op when the remote is already up to date.
+    func push(remote: String, branch: String) async throws
+    /// The current commit id.
+    func head() async throws -> String
+}

@@ -1,0 +1,29 @@
+/// File-name slugs for titles, exactly as the original pipeline made them, so
+/// notes and archive folders keep their names across the port.
+public enum Slug {
+    /// Lowercase; drop everything but `[a-z0-9]`, whitespace and `-`; whitespace
+    /// runs become `-`; repeated `-` collapse; at most 80 characters; one
+    /// trailing `-` removed.
+    public static func make(_ title: String) -> String {
+        var kept = ""
+        for scalar in title.lowercased().unicodeScalars {
+            let isWord = ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "-"
+            if isWord { kept.unicodeScalars.append(scalar) } else if scalar.properties.isWhitespace { kept.append(" ") }
+        }
+        var slug = ""
+        var lastWasSpace = false
+        for ch in kept {
+            if ch == " " {
+                if !lastWasSpace { slug.append("-") }
+                lastWasSpace = true
+            } else {
+                slug.append(ch)
+                lastWasSpace = false
+            }
+        }
+        while slug.contains("--") { slug = slug.replacingOccurrences(of: "--", with: "-") }
+        slug = String(slug.prefix(80))
+        if slug.hasSuffix("-") { slug.removeLast() }
+        return slug
+    }
+}
