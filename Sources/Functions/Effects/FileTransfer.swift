@@ -29,6 +29,7 @@ public struct NASFileTransfer: FileTransfer {
         self.timeout = timeout
     }
 
+    @discardableResult
     public func copyContents(of localDirectory: String, to remoteDirectory: String) async throws -> String {
         let files = try FileManager.default.contentsOfDirectory(atPath: localDirectory).sorted()
             .map { localDirectory + "/" + $0 }
