@@ -1,1 +1,0 @@
-// Placeholder: the Hashing module is being written.

@@ -1,0 +1,53 @@
+import JSON
+
+/// One entry of a `206` response: a step the SDK ran, planned, or asks the
+/// server to perform (sleep, wait, invoke). Wire shapes follow the spec's §2d–2j:
+/// `name` and `displayName` are the user's step id, `opts` carries op parameters
+/// (go layout), and `data` is `null` when there is no data.
+public struct GeneratorOp: Sendable, Equatable {
+    public enum Opcode: String, Sendable {
+        case stepRun = "StepRun"
+        case stepError = "StepError"
+        case stepFailed = "StepFailed"
+        case stepPlanned = "StepPlanned"
+        case sleep = "Sleep"
+        case waitForEvent = "WaitForEvent"
+        case invokeFunction = "InvokeFunction"
+    }
+
+    public var op: Opcode
+    /// Hashed step id.
+    public var id: String
+    /// The user's step id (without any `:N` suffix).
+    public var name: String
+    public var displayName: String
+    public var opts: JSON?
+    /// Raw result for `StepRun`; absent (sent as `null`) otherwise.
+    public var data: JSON?
+    /// `{name, message, stack}` for `StepError`/`StepFailed`.
+    public var error: JSON?
+
+    public init(op: Opcode, id: String, name: String, displayName: String? = nil,
+                opts: JSON? = nil, data: JSON? = nil, error: JSON? = nil) {
+        self.op = op
+        self.id = id
+        self.name = name
+        self.displayName = displayName ?? name
+        self.opts = opts
+        self.data = data
+        self.error = error
+    }
+
+    /// The wire object. Key order is fixed so responses are byte-stable.
+    public var json: JSON {
+        var o = JSONObject()
+        o["op"] = .string(op.rawValue)
+        o["id"] = .string(id)
+        o["name"] = .string(name)
+        o["displayName"] = .string(displayName)
+        if let opts { o["opts"] = opts }
+        if let error { o["error"] = error }
+        o["data"] = data ?? .null
+        return .object(o)
+    }
+}

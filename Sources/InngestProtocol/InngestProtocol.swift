@@ -1,1 +1,0 @@
-// Placeholder: the InngestProtocol module is being written.

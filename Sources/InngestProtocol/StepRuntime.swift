@@ -1,0 +1,158 @@
+import Foundation
+import JSON
+import Hashing
+
+/// The state of one call while the function body replays: memoised steps,
+/// step-id counters, steps found so far, and the branch structure of
+/// `parallel`. Step tools talk to it; the `CallExecutor` reads the outcome.
+///
+/// Branches of `parallel` run one after another (never concurrently), so step
+/// ids, `:N` suffixes and the set of steps found are deterministic from one
+/// replay to the next. The lock guards against user code that calls step
+/// tools from tasks of its own.
+final class StepRuntime: @unchecked Sendable {
+    /// A step reached for the first time in this call.
+    struct Found {
+        let userId: String
+        let hashedId: String
+        /// The op to report if the step is not executed now (`StepPlanned` for runs).
+        let op: GeneratorOp
+        /// For run-like steps: the code to execute.
+        let execute: (@Sendable () async throws -> JSON)?
+        /// `step.sendEvent` steps carry `opts.type` on their `StepRun` too.
+        let runOpts: JSON?
+    }
+
+    enum Mode: Equatable {
+        /// `stepId=step`: replay, then report what is new (running it at once when allowed).
+        case discovery(immediateExecutionAllowed: Bool)
+        /// `stepId=<hash>`: replay until that planned step and run only it.
+        case target(String)
+    }
+
+    enum Lookup {
+        case memoised(StepMemo)
+        case new(hashedId: String, index: Int)
+    }
+
+    let mode: Mode
+    let appId: String
+    let hooks: RuntimeHooks
+    private let lock = NSLock()
+    private let memos: StepMemos
+    private var counts: [String: Int] = [:]
+    private var found: [Found] = []
+    private var interruptedBranches: [Bool] = [false]
+    private var targetReached = false
+    private var executingStepId: String?
+    private var unseenMemos: Int
+    private var replayEnded = false
+    private var swallowed = false
+
+    init(mode: Mode, memos: StepMemos, appId: String, hooks: RuntimeHooks) {
+        self.mode = mode
+        self.memos = memos
+        self.appId = appId
+        self.hooks = hooks
+        self.unseenMemos = memos.completedCount
+    }
+
+    // MARK: Reading the outcome
+
+    var foundSteps: [Found] { lock.withLock { found } }
+
+    /// True while the body is re-running code whose steps are all memoised; the
+    /// logger is silent then.
+    var isReplaying: Bool { lock.withLock { !replayEnded && unseenMemos > 0 && found.isEmpty && executingStepId == nil } }
+
+    /// Whether user code caught a `StepInterruption` and carried on (logged as a warning).
+    var interruptionWasSwallowed: Bool { lock.withLock { swallowed } }
+
+    /// Marks the moment new code starts; true exactly once, for firing `beforeExecution`.
+    func takeReplayEnd() -> Bool {
+        lock.withLock {
+            guard !replayEnded, unseenMemos == 0 || !found.isEmpty else { return false }
+            replayEnded = true
+            return true
+        }
+    }
+
+    // MARK: Step resolution
+
+    /// The hashed id for the next use of `userId`: the first use hashes `id`, the
+    /// n-th repeat `id:n` (spec I1).
+    func lookup(_ userId: String) throws -> (hashedId: String, lookup: Lookup) {
+        try lock.withLock {
+            if let outer = executingStepId { throw NestedStepError(outerStepId: outer, innerStepId: userId) }
+            if interruptedBranches[interruptedBranches.count - 1] || targetReached {
+                swallowed = true
+                throw StepInterruption()
+            }
+            let index = counts[userId, default: 0]
+            counts[userId] = index + 1
+            let hashed = Digest.sha1Hex(index == 0 ? userId : "\(userId):\(index)")
+            if let memo = memos[hashed], memo.isCompleted {
+                unseenMemos -= 1
+                return (hashed, .memoised(memo))
+            }
+            return (hashed, .new(hashedId: hashed, index: index))
+        }
+    }
+
+    /// Records a new step and stops the current branch.
+    func interrupt(at step: Found) -> StepInterruption {
+        lock.withLock {
+            switch mode {
+            case .discovery:
+                found.append(step)
+            case .target(let target):
+                if step.hashedId == target {
+                    found.append(step)
+                    targetReached = true
+                }
+            }
+            interruptedBranches[interruptedBranches.count - 1] = true
+            return StepInterruption()
+        }
+    }
+
+    // MARK: Parallel branches
+
+    /// Where a `parallel` call starts in the list of found steps.
+    func beginParallel() -> Int { lock.withLock { found.count } }
+
+    func beginBranch() { lock.withLock { interruptedBranches.append(false) } }
+
+    /// Ends a branch; returns whether it was interrupted.
+    func endBranch() -> Bool {
+        lock.withLock { interruptedBranches.removeLast() }
+    }
+
+    /// After `parallel`: an interruption of any branch interrupts the enclosing one.
+    func propagateInterruption() -> StepInterruption {
+        lock.withLock {
+            interruptedBranches[interruptedBranches.count - 1] = true
+            return StepInterruption()
+        }
+    }
+
+    /// A branch failed with a real error: steps found by this `parallel` are
+    /// dropped, since the error ends the function (as `Promise.all` would).
+    func discardFound(since count: Int) {
+        lock.withLock {
+            if found.count > count { found.removeSubrange(count...) }
+        }
+    }
+
+    // MARK: Executing a step
+
+    func beginExecuting(_ userId: String) { lock.withLock { executingStepId = userId } }
+    func endExecuting() { lock.withLock { executingStepId = nil } }
+}
+
+/// What step tools need from outside the runtime: middleware and the event sender.
+struct RuntimeHooks: Sendable {
+    let call: MiddlewareCall
+    let middleware: [any InngestMiddleware]
+    let sendEvents: @Sendable ([InngestEvent]) async throws -> [String]
+}
