@@ -1,1 +1,0 @@
-// Placeholder: the Engine module is being written.

@@ -1,0 +1,66 @@
+import Engine
+import JSON
+import Testing
+
+@Suite("CEL subset expressions")
+struct ExpressionTests {
+    let event: JSON = ["name": "app/user.created", "data": ["id": "u1", "count": 3, "vip": true, "tags": ["a", "b"], "odd key": 1]]
+    let async: JSON = ["name": "app/user.deleted", "data": ["id": "u1", "count": 3.0]]
+
+    @Test(arguments: [
+        ("event.data.id == 'u1'", true),
+        ("event.data.id == \"u1\"", true),
+        ("event.data.id != 'u1'", false),
+        ("event.data.count > 2 && event.data.count <= 3", true),
+        ("event.data.count < 3 || event.data.vip", true),
+        ("!(event.data.count >= 4)", true),
+        ("!event.data.vip", false),
+        ("event.data.id == async.data.id", true),
+        ("event.data.count == async.data.count", true),
+        ("event.data.missing == null", true),
+        ("event.data.missing.deeper == 'x'", false),
+        ("event.data.tags[1] == 'b'", true),
+        ("event.data[\"odd key\"] == 1", true),
+        ("event.data.count > 'a'", false),
+        ("'b' > 'a'", true),
+        ("event.data.id + '-' + event.data.count == 'u1-3'", true),
+        ("-1 < 0", true),
+        ("(event.data.vip == true) && (async.name == 'app/user.deleted')", true),
+        ("event.data.count == 1.5e0 * 0", false),
+    ])
+    func evaluates(_ source: String, _ expected: Bool) throws {
+        if source.contains("*") {
+            #expect(throws: ExpressionError.self) { try Expression(source) }
+            return
+        }
+        let expression = try Expression(source)
+        #expect(expression.matches(event: event, async: async) == expected, "\(source)")
+    }
+
+    @Test func evaluatesKeysToValues() throws {
+        #expect(try Expression("event.data.id").evaluate(event: event) == "u1")
+        #expect(try Expression("event.data.tags").evaluate(event: event) == ["a", "b"])
+        #expect(try Expression("async.data.id").evaluate(event: event) == .null)
+    }
+
+    @Test(arguments: [
+        ("", "expression is empty"),
+        ("event.data.id ==", "expression ends where a value was expected"),
+        ("user.id == 1", "unknown name 'user'"),
+        ("event.data.id == 'abc", "unterminated string"),
+        ("(event.data.id == 1", "expected ')'"),
+        ("event.data.id = 1", "unexpected '= 1'"),
+        ("1 < 2 < 3", "comparisons cannot be chained"),
+        ("event.", "expected a field name after '.'"),
+        ("event.data[x]", "expected a quoted key or an index"),
+    ])
+    func rejectsWithClearMessage(_ source: String, _ fragment: String) {
+        let error = #expect(throws: ExpressionError.self) { try Expression(source) }
+        #expect(error?.description.contains(fragment) == true, "\(String(describing: error))")
+    }
+
+    @Test func reportsReferencedRoots() throws {
+        #expect(try Expression("event.a == async.b").referencedRoots == ["event", "async"])
+        #expect(try Expression("true").referencedRoots == [])
+    }
+}

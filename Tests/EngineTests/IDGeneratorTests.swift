@@ -1,0 +1,43 @@
+import Engine
+import Testing
+
+@Suite("Identifiers and clocks")
+struct IDGeneratorTests {
+    @Test func ulidsAreSortableAndCarryTheirTime() {
+        let clock = ManualClock(startMilliseconds: 1_767_225_600_000)
+        let ids = ULIDGenerator(clock: clock)
+        var previous = ""
+        for i in 0..<1000 {
+            if i % 100 == 0 { clock.advance(byMilliseconds: 1) }
+            let id = ids.next()
+            #expect(id.count == 26)
+            #expect(id > previous)
+            previous = id
+        }
+        #expect(ULIDGenerator.timestamp(of: previous) == 1_767_225_600_010)
+        #expect(ULIDGenerator.timestamp(of: "not-a-ulid") == nil)
+    }
+
+    @Test func manualClockWakesObserversWhenAdvanced() {
+        let clock = ManualClock(startMilliseconds: 0)
+        let box = Counter()
+        clock.onAdvance { box.increment() }
+        clock.advance(bySeconds: 2)
+        clock.set(milliseconds: 1000) // never backwards
+        #expect(clock.nowMilliseconds() == 2000)
+        #expect(box.value == 2)
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private var count = 0
+    private let lock = NSLockLike()
+    func increment() { lock.run { count += 1 } }
+    var value: Int { lock.run { count } }
+}
+
+import Foundation
+struct NSLockLike: Sendable {
+    private let lock = NSLock()
+    func run<T>(_ body: () -> T) -> T { lock.lock(); defer { lock.unlock() }; return body() }
+}
