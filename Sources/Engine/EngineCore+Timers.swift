@@ -1,0 +1,93 @@
+import Foundation
+import JSON
+
+extension EngineCore {
+    /// Fires a due timer item (sleep end, wait timeout, cron tick, debounce end) in one transaction.
+    func fireTimer(_ item: QueueItem) throws -> EngineEffects {
+        var effects = EngineEffects()
+        try store.transaction {
+            guard try store.deleteQueueItem(item.id) else { return }
+            switch item.kind {
+            case .sleep:
+                if let runID = item.runID, let stepID = item.stepID {
+                    try resolveStep(runID, stepID, memo: "null", effects: &effects)
+                }
+            case .waitTimeout:
+                guard let pauseID = item.payload?["pause_id"]?.stringValue, let pause = try store.pause(pauseID),
+                      try store.deletePause(pauseID), let stepID = pause.stepID else { return }
+                let memo: JSON = pause.kind == .invoke
+                    ? ["error": ["name": "InngestInvokeTimeoutError", "message": "Timed out waiting for invoked function to complete"]]
+                    : .null
+                try resolveStep(pause.runID, stepID, memo: memo.serialized(), effects: &effects)
+            case .cron:
+                try fireCron(item, &effects)
+            case .debounce:
+                try fireDebounce(item, &effects)
+            case .call:
+                break
+            }
+        }
+        return effects
+    }
+
+    /// Cron rule for ticks missed while the engine was down: the overdue item
+    /// fires once, stamped with the most recent missed tick, and the next tick
+    /// is computed from now — a week of downtime yields one run, not hundreds.
+    private func fireCron(_ item: QueueItem, _ effects: inout EngineEffects) throws {
+        guard let functionID = item.payload?["function_id"]?.stringValue,
+              let cronText = item.payload?["cron"]?.stringValue,
+              let function = registry.function(functionID),
+              let schedule = function.cronTriggers.first(where: { $0.source == cronText }) else { return }
+        var scheduledAt = item.dueAt
+        var iterations = 0
+        while let next = schedule.next(afterMilliseconds: scheduledAt), next <= now, iterations < 100_000 {
+            scheduledAt = next
+            iterations += 1
+        }
+        let stamp = DurationText.rfc3339(milliseconds: scheduledAt)
+        let event = IncomingEvent(name: InternalEvents.scheduledTimer,
+                                  data: JSONObject([("cron", .string(cronText)), ("fireAt", .string(DurationText.rfc3339(milliseconds: now))),
+                                                    ("scheduledAt", .string(stamp))]),
+                                  ts: scheduledAt, clientID: "\(functionID)|\(cronText)|\(stamp)")
+        let id = ids.next()
+        let body = event.body(id: id, now: now)
+        try store.insertEvent(id: id, clientID: event.clientID, name: event.name, body: body.serialized(), ts: scheduledAt, receivedAt: now)
+        try scheduleRun(function, event: body, effects: &effects)
+        if let next = schedule.next(afterMilliseconds: max(now, scheduledAt)) {
+            try enqueue(QueueItem(kind: .cron, dueAt: next, payload: item.payload), &effects)
+        }
+    }
+
+    private func fireDebounce(_ item: QueueItem, _ effects: inout EngineEffects) throws {
+        guard let functionID = item.payload?["function_id"]?.stringValue, let key = item.payload?["key"]?.stringValue,
+              let pending = try store.debounce(functionID: functionID, key: key) else { return }
+        if pending.dueAt > now {
+            // Extended by a later event: wait again.
+            try enqueue(QueueItem(kind: .debounce, dueAt: pending.dueAt, payload: item.payload), &effects)
+            return
+        }
+        try store.deleteDebounce(functionID: functionID, key: key)
+        guard let function = registry.function(functionID), let event = try? JSON(parsing: pending.event) else { return }
+        var startAt = now
+        if function.throttle != nil { startAt = now } // throttle applies at trigger time only
+        try createRun(function, events: [event], startAt: startAt, effects: &effects)
+    }
+
+    /// Makes the durable cron items match the registered cron triggers:
+    /// adds an item for each new (function, cron) pair, drops stale ones.
+    func syncCronItems(_ effects: inout EngineEffects) throws {
+        var wanted: [String: (String, CronSchedule)] = [:]
+        for function in registry.all {
+            for schedule in function.cronTriggers { wanted["\(function.id)|\(schedule.source)"] = (function.id, schedule) }
+        }
+        for item in try store.queueItems(kind: .cron) {
+            let key = "\(item.payload?["function_id"]?.stringValue ?? "")|\(item.payload?["cron"]?.stringValue ?? "")"
+            if wanted.removeValue(forKey: key) == nil { _ = try store.deleteQueueItem(item.id) }
+        }
+        for (_, (functionID, schedule)) in wanted.sorted(by: { $0.key < $1.key }) {
+            guard let next = schedule.next(afterMilliseconds: now) else { continue }
+            try enqueue(QueueItem(kind: .cron, dueAt: next,
+                                  payload: ["function_id": .string(functionID), "cron": .string(schedule.source)]), &effects)
+        }
+    }
+}

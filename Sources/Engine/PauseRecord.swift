@@ -1,0 +1,15 @@
+/// A run waiting for an event: a `waitForEvent` step, an `invoke` result, or a cancellation rule.
+struct PauseRecord: Sendable {
+    enum Kind: String, Sendable { case wait, invoke, cancel }
+
+    let id: String
+    let runID: String
+    let kind: Kind
+    let stepID: String?
+    let eventName: String
+    let expression: String?
+    let correlationID: String?
+    /// The run's triggering event, bound to `event` when the expression is evaluated.
+    let triggerEventText: String
+    let expiresAt: Int64?
+}
