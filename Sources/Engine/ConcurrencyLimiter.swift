@@ -1,0 +1,62 @@
+import Foundation
+
+/// Enforces `concurrency` limits: at most `limit` worker calls in flight per
+/// key (a function, or a function/env plus the value of its key expression).
+///
+/// Calls that find their key full are parked here rather than holding a
+/// scheduler slot; a release hands back the parked calls that now fit. Kept
+/// in memory only: nothing is in flight after a restart, so there is nothing
+/// to recover.
+final class ConcurrencyLimiter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var active: [String: Int] = [:]
+    private var parked: [(keys: [(key: String, limit: Int)], item: QueueItem)] = []
+    /// Items handed back by `release` whose slots are already taken for them.
+    private var reserved: Set<Int64> = []
+
+    /// Takes a slot on every key, or parks `item` and returns false.
+    func acquire(_ keys: [(key: String, limit: Int)], item: QueueItem) -> Bool {
+        if keys.isEmpty { return true }
+        return lock.withLock {
+            if reserved.remove(item.id) != nil { return true }
+            if fits(keys) {
+                take(keys)
+                return true
+            }
+            parked.append((keys, item))
+            return false
+        }
+    }
+
+    /// Frees the slots and returns parked items that can now run (their slots already taken).
+    func release(_ keys: [(key: String, limit: Int)]) -> [QueueItem] {
+        if keys.isEmpty { return [] }
+        return lock.withLock {
+            for k in keys { active[k.key, default: 1] -= 1; if active[k.key] == 0 { active[k.key] = nil } }
+            var ready: [QueueItem] = []
+            var index = 0
+            while index < parked.count {
+                if fits(parked[index].keys) {
+                    take(parked[index].keys)
+                    let item = parked.remove(at: index).item
+                    reserved.insert(item.id)
+                    ready.append(item)
+                } else {
+                    index += 1
+                }
+            }
+            return ready
+        }
+    }
+
+    /// Calls currently holding a slot of `key`.
+    func inUse(_ key: String) -> Int { lock.withLock { active[key] ?? 0 } }
+
+    private func fits(_ keys: [(key: String, limit: Int)]) -> Bool {
+        keys.allSatisfy { (active[$0.key] ?? 0) < $0.limit }
+    }
+
+    private func take(_ keys: [(key: String, limit: Int)]) {
+        for k in keys { active[k.key, default: 0] += 1 }
+    }
+}

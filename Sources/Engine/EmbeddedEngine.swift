@@ -1,0 +1,128 @@
+import Foundation
+import HTTP
+import JSON
+
+/// An Inngest-compatible engine running inside the worker process: an HTTP
+/// API on `host:port`, a SQLite store, a scheduler and an executor that calls
+/// the worker through the ordinary serve protocol.
+///
+/// `start()` opens the database (creating its directory), loads functions and
+/// every outstanding queue item — so runs interrupted by a crash resume — and
+/// starts serving. `stop()` stops accepting work; anything in flight is
+/// simply redone after the next start.
+public final class EmbeddedEngine: @unchecked Sendable {
+    public let configuration: EmbeddedEngineConfiguration
+    private let client: any HTTPClient
+    private let log: EngineLog
+    private let lock = NSLock()
+    private var server: HTTPServer?
+    private var scheduler: Scheduler?
+    private var core: EngineCore?
+    private var executor: Executor?
+    private let finished = RunFinishNotifier()
+
+    /// `client` makes the calls to the worker (use a keep-alive client).
+    public init(configuration: EmbeddedEngineConfiguration, client: any HTTPClient,
+                log: @escaping EngineLog = { _, _, _ in }) {
+        self.configuration = configuration
+        self.client = client
+        self.log = log
+    }
+
+    /// The port the API listens on (resolved when configured as 0).
+    public var port: Int { lock.withLock { server?.port ?? configuration.port } }
+
+    public var baseURL: String {
+        var c = configuration
+        c.port = port
+        return c.baseURL
+    }
+
+    /// The API as a handler, for serving it elsewhere or calling it directly.
+    public var handler: EngineAPI? { lock.withLock { api } }
+    private var api: EngineAPI?
+
+    public func start() throws {
+        let config = configuration
+        let directory = (config.databasePath as NSString).deletingLastPathComponent
+        if !directory.isEmpty, config.databasePath != ":memory:" {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        let store = try EngineStore(path: config.databasePath, synchronous: config.synchronous, now: config.clock.nowMilliseconds())
+        let core = EngineCore(store: store, registry: FunctionRegistry(), clock: config.clock,
+                              ids: config.ids ?? ULIDGenerator(clock: config.clock), settings: config.settings)
+        try core.loadFunctions(log: log)
+        let signer = try config.signingKey.map { try SigningKeySigner(key: $0) }
+        let executor = Executor(core: core, client: client, signer: signer, log: log)
+        let notifier = finished
+        executor.onRunFinished = { notifier.finished($0) }
+        let scheduler = Scheduler(clock: config.clock, maxInFlight: config.settings.maxConcurrentCalls) { item in
+            await executor.execute(item)
+        }
+        executor.scheduler = scheduler
+        let api = EngineAPI(core: core, executor: executor, limits: config.limits, eventKeys: Set(config.eventKeys),
+                            authorize: signer.map { s in { header in s.accepts(authorization: header) } })
+        var serverConfig = HTTPServerConfiguration(host: config.host, port: config.port)
+        serverConfig.limits.maxBodyBytes = max(config.limits.maxEventRequestBytes, 16 * 1024 * 1024)
+        let server = HTTPServer(configuration: serverConfig, handler: api)
+        try server.start()
+
+        // Resume everything that was outstanding when the process last stopped.
+        var effects = EngineEffects()
+        try store.transaction { try core.syncCronItems(&effects) }
+        let outstanding = try store.allQueueItems()
+        scheduler.add(outstanding)
+        scheduler.start()
+        lock.withLock {
+            self.server = server
+            self.scheduler = scheduler
+            self.core = core
+            self.executor = executor
+            self.api = api
+        }
+        log(.info, "embedded Inngest engine started", [
+            "address": baseURL, "database": config.databasePath, "resumed_items": String(outstanding.count),
+            "functions": String(core.registry.all.count), "signed_calls": signer == nil ? "no" : "yes",
+        ])
+    }
+
+    /// Stops the API and the scheduler. Queue items stay in the database.
+    public func stop() async {
+        let (server, scheduler) = lock.withLock { (self.server, self.scheduler) }
+        scheduler?.stop()
+        await server?.shutdown(drain: 2)
+        lock.withLock {
+            self.server = nil
+            self.scheduler = nil
+        }
+    }
+
+    /// Waits until run `id` has finished (completed, failed or cancelled), up to `timeout` seconds.
+    /// Returns false on timeout. For tests and benchmarks.
+    public func waitForRun(_ id: String, timeout: Double) async -> Bool {
+        if let run = try? core?.store.run(id), run.status.isTerminal { return true }
+        return await finished.wait(for: id, timeout: timeout) { [weak self] in
+            (try? self?.core?.store.run(id))??.status.isTerminal ?? false
+        }
+    }
+
+    /// Runs started by event `id`, as the API reports them.
+    public func runs(forEvent id: String) -> [JSON] {
+        guard let core, let api else { return [] }
+        return ((try? core.store.runs(forEvent: id)) ?? []).map(api.runJSON)
+    }
+
+    /// One run as the API reports it.
+    public func run(_ id: String) -> JSON? {
+        guard let core, let api, let run = try? core.store.run(id) else { return nil }
+        return api.runJSON(run)
+    }
+
+    /// Sends events in-process, exactly as `POST /e/{key}` would.
+    public func send(_ events: [IncomingEvent]) throws -> [String] {
+        guard let core, let executor else { throw RegistrationError("engine not started") }
+        let (ids, effects) = try core.acceptEvents(events)
+        executor.apply(effects)
+        return ids
+    }
+}

@@ -1,0 +1,76 @@
+import JSON
+
+extension EngineCore {
+    /// The outcome of a registration: whether anything changed.
+    struct Registration {
+        let appID: String
+        let modified: Bool
+        let functionCount: Int
+        let effects: EngineEffects
+    }
+
+    /// Validates a `POST /fn/register` payload and replaces the app's functions.
+    /// Throws `RegistrationError` (nothing changes) if any function is refused.
+    func register(_ payload: JSON) throws -> Registration {
+        guard case .object(let object) = payload else { throw RegistrationError("the register body must be a JSON object") }
+        guard let url = object["url"]?.stringValue, !url.isEmpty else { throw RegistrationError("'url' is required") }
+        guard let appID = (object["appName"] ?? object["appname"])?.stringValue, !appID.isEmpty else {
+            throw RegistrationError("'appName' is required")
+        }
+        let list = object["functions"]?.arrayValue ?? []
+        var problems: [String] = []
+        var functions: [FunctionDefinition] = []
+        var seen = Set<String>()
+        for config in list {
+            do {
+                let function = try FunctionDefinition(config: config, appID: appID)
+                if !seen.insert(function.id).inserted { throw RegistrationError("function id '\(function.id)' appears twice") }
+                functions.append(function)
+            } catch {
+                problems.append("\(error)")
+            }
+        }
+        if !problems.isEmpty { throw RegistrationError(problems.joined(separator: "; ")) }
+        for function in functions {
+            if let owner = registry.function(function.id), owner.appID != appID {
+                throw RegistrationError("function id '\(function.id)' already belongs to app '\(owner.appID)'")
+            }
+        }
+
+        let checksum = Self.checksum(url + "\u{0}" + JSON.array(list).serialized())
+        var effects = EngineEffects()
+        let modified = try store.transaction { () -> Bool in
+            let previous = try store.appChecksum(appID)
+            try store.saveApp(id: appID, url: url, sdk: object["sdk"]?.stringValue ?? "", checksum: checksum,
+                              functions: functions.map { ($0.id, $0.config.serialized()) }, now: now)
+            registry.replaceApp(appID, with: functions)
+            try syncCronItems(&effects)
+            return previous != checksum
+        }
+        return Registration(appID: appID, modified: modified, functionCount: functions.count, effects: effects)
+    }
+
+    /// Loads the registered functions into the registry at start-up; a stored
+    /// config the current engine refuses is reported and skipped.
+    func loadFunctions(log: EngineLog) throws {
+        var byApp: [String: [FunctionDefinition]] = [:]
+        for (appID, text) in try store.allFunctions() {
+            do {
+                byApp[appID, default: []].append(try FunctionDefinition(config: try JSON(parsing: text), appID: appID))
+            } catch {
+                log(.error, "stored function no longer valid; skipped until re-registered", ["app_id": appID, "error": "\(error)"])
+            }
+        }
+        for (appID, functions) in byApp { registry.replaceApp(appID, with: functions) }
+    }
+
+    /// FNV-1a 64 as hex: stable across runs (unlike `Hasher`), enough to notice a changed sync.
+    static func checksum(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return String(hash, radix: 16)
+    }
+}

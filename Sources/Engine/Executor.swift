@@ -1,0 +1,87 @@
+import Foundation
+import HTTP
+import JSON
+
+/// Carries out due queue items: makes worker calls for `call` items and
+/// fires timers, then hands the resulting state change to `EngineCore`.
+final class Executor: @unchecked Sendable {
+    let core: EngineCore
+    let client: any HTTPClient
+    let signer: (any RequestSigner)?
+    let limiter = ConcurrencyLimiter()
+    let log: EngineLog
+    /// Set once the scheduler exists (they reference each other).
+    var scheduler: Scheduler?
+    /// Called after commit for each run that reached a terminal state.
+    var onRunFinished: (@Sendable (String) -> Void)?
+
+    init(core: EngineCore, client: any HTTPClient, signer: (any RequestSigner)?, log: @escaping EngineLog) {
+        self.core = core
+        self.client = client
+        self.signer = signer
+        self.log = log
+    }
+
+    /// Applies committed effects: schedules new items and reports finished runs.
+    func apply(_ effects: EngineEffects) {
+        scheduler?.add(effects.newItems)
+        if let onRunFinished { effects.finishedRuns.forEach(onRunFinished) }
+    }
+
+    func execute(_ item: QueueItem) async {
+        do {
+            if item.kind == .call {
+                try await call(item)
+            } else {
+                apply(try core.fireTimer(item))
+            }
+        } catch {
+            // Storage failed (disk full, I/O error): the item is still in the
+            // queue table, so try again shortly rather than losing it.
+            log(.error, "queue item failed; will retry", ["item": String(item.id), "error": "\(error)"])
+            var again = item
+            again.dueAt = core.now + 1_000
+            scheduler?.add([again])
+        }
+    }
+
+    private func call(_ item: QueueItem) async throws {
+        let store = core.store
+        guard let runID = item.runID, let run = try store.run(runID), run.status == .running,
+              try store.queueItemExists(item.id) else { return }
+        guard let function = core.registry.function(run.functionID) else {
+            // The function was removed after the run started: fail the run rather than leave it hanging.
+            apply(try core.applyCallOutcome(item, CallResult(
+                outcome: .failed(["name": "Error", "message": .string("function '\(run.functionID)' is no longer registered")]),
+                version: nil, noRetry: true, retryAt: nil)))
+            return
+        }
+        guard limiter.acquire(run.concurrency, item: item) else { return } // parked until a slot frees
+        let builder = CallRequestBuilder(run: run, function: function, steps: try store.steps(runID), stepID: item.stepID ?? discoveryStepID,
+                                         attempt: item.attempt, maxBodyBytes: core.settings.maxCallBodyBytes,
+                                         timeoutSeconds: core.settings.callTimeoutSeconds)
+        let request = builder.request(signer: signer, now: core.now)
+        let result: CallResult
+        do {
+            let response = try await client.send(request)
+            result = CallResponseParser.parse(response, now: core.now)
+        } catch {
+            result = CallResult(outcome: .failed(["name": "Error", "message": .string("calling \(request.url) failed: \(error)")]),
+                                version: nil, noRetry: false, retryAt: nil)
+        }
+        if case .failed(let error) = result.outcome {
+            log(.warning, "worker call failed", ["run_id": runID, "function_id": function.id, "attempt": String(item.attempt),
+                                                  "error": error["message"]?.stringValue ?? error.serialized()])
+        }
+        let effects: EngineEffects
+        do {
+            effects = try core.applyCallOutcome(item, result)
+        } catch {
+            scheduler?.add(limiter.release(run.concurrency))
+            throw error
+        }
+        scheduler?.add(limiter.release(run.concurrency))
+        apply(effects)
+    }
+}
+
