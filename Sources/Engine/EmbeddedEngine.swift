@@ -60,8 +60,10 @@ public final class EmbeddedEngine: @unchecked Sendable {
             await executor.execute(item)
         }
         executor.scheduler = scheduler
+        var authorize: (@Sendable (String?) -> Bool)?
+        if let signer { authorize = { header in signer.accepts(authorization: header) } }
         let api = EngineAPI(core: core, executor: executor, limits: config.limits, eventKeys: Set(config.eventKeys),
-                            authorize: signer.map { s in { header in s.accepts(authorization: header) } })
+                            authorize: authorize)
         var serverConfig = HTTPServerConfiguration(host: config.host, port: config.port)
         serverConfig.limits.maxBodyBytes = max(config.limits.maxEventRequestBytes, 16 * 1024 * 1024)
         let server = HTTPServer(configuration: serverConfig, handler: api)
@@ -120,7 +122,7 @@ public final class EmbeddedEngine: @unchecked Sendable {
 
     /// Sends events in-process, exactly as `POST /e/{key}` would.
     public func send(_ events: [IncomingEvent]) throws -> [String] {
-        guard let core, let executor else { throw RegistrationError("engine not started") }
+        guard let core, let executor else { throw EngineRegistrationError("engine not started") }
         let (ids, effects) = try core.acceptEvents(events)
         executor.apply(effects)
         return ids

@@ -107,7 +107,7 @@ public struct EngineAPI: HTTPHandler {
             executor.apply(result.effects)
             return json(200, ["ok": true, "modified": .bool(result.modified), "app_id": .string(result.appID),
                               "sync_id": .string(core.ids.next()), "function_count": .number(JSONNumber(result.functionCount))])
-        } catch let refused as RegistrationError {
+        } catch let refused as EngineRegistrationError {
             return error(400, refused.message)
         } catch {
             return self.error(500, "registration not stored: \(error)")

@@ -10,12 +10,12 @@ extension EngineCore {
     }
 
     /// Validates a `POST /fn/register` payload and replaces the app's functions.
-    /// Throws `RegistrationError` (nothing changes) if any function is refused.
+    /// Throws `EngineRegistrationError` (nothing changes) if any function is refused.
     func register(_ payload: JSON) throws -> Registration {
-        guard case .object(let object) = payload else { throw RegistrationError("the register body must be a JSON object") }
-        guard let url = object["url"]?.stringValue, !url.isEmpty else { throw RegistrationError("'url' is required") }
+        guard case .object(let object) = payload else { throw EngineRegistrationError("the register body must be a JSON object") }
+        guard let url = object["url"]?.stringValue, !url.isEmpty else { throw EngineRegistrationError("'url' is required") }
         guard let appID = (object["appName"] ?? object["appname"])?.stringValue, !appID.isEmpty else {
-            throw RegistrationError("'appName' is required")
+            throw EngineRegistrationError("'appName' is required")
         }
         let list = object["functions"]?.arrayValue ?? []
         var problems: [String] = []
@@ -24,16 +24,16 @@ extension EngineCore {
         for config in list {
             do {
                 let function = try FunctionDefinition(config: config, appID: appID)
-                if !seen.insert(function.id).inserted { throw RegistrationError("function id '\(function.id)' appears twice") }
+                if !seen.insert(function.id).inserted { throw EngineRegistrationError("function id '\(function.id)' appears twice") }
                 functions.append(function)
             } catch {
                 problems.append("\(error)")
             }
         }
-        if !problems.isEmpty { throw RegistrationError(problems.joined(separator: "; ")) }
+        if !problems.isEmpty { throw EngineRegistrationError(problems.joined(separator: "; ")) }
         for function in functions {
             if let owner = registry.function(function.id), owner.appID != appID {
-                throw RegistrationError("function id '\(function.id)' already belongs to app '\(owner.appID)'")
+                throw EngineRegistrationError("function id '\(function.id)' already belongs to app '\(owner.appID)'")
             }
         }
 

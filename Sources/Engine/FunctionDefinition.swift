@@ -75,9 +75,9 @@ public struct FunctionDefinition: Sendable {
     ]
 
     public init(config: JSON, appID: String) throws {
-        guard case .object(let object) = config else { throw RegistrationError("a function must be a JSON object") }
-        guard let id = object["id"]?.stringValue, !id.isEmpty else { throw RegistrationError("a function is missing its 'id'") }
-        func fail(_ message: String) -> RegistrationError { RegistrationError("function '\(id)': \(message)") }
+        guard case .object(let object) = config else { throw EngineRegistrationError("a function must be a JSON object") }
+        guard let id = object["id"]?.stringValue, !id.isEmpty else { throw EngineRegistrationError("a function is missing its 'id'") }
+        func fail(_ message: String) -> EngineRegistrationError { EngineRegistrationError("function '\(id)': \(message)") }
 
         for (key, value) in object where !Self.supportedKeys.contains(key) {
             if value.isNull { continue }
@@ -197,14 +197,14 @@ public struct FunctionDefinition: Sendable {
         triggers.compactMap { if case .cron(let c) = $0 { return c } else { return nil } }
     }
 
-    private static func expression(_ value: JSON?, _ what: String, _ fail: (String) -> RegistrationError) throws -> Expression? {
+    private static func expression(_ value: JSON?, _ what: String, _ fail: (String) -> EngineRegistrationError) throws -> Expression? {
         guard let value, !value.isNull else { return nil }
         guard let text = value.stringValue else { throw fail("\(what) must be a string expression") }
         if text.isEmpty { return nil }
         do { return try Expression(text) } catch { throw fail("\(what): \(error)") }
     }
 
-    private static func duration(_ value: JSON?, _ what: String, _ fail: (String) -> RegistrationError) throws -> Int64? {
+    private static func duration(_ value: JSON?, _ what: String, _ fail: (String) -> EngineRegistrationError) throws -> Int64? {
         guard let value, !value.isNull else { return nil }
         guard let text = value.stringValue, let ms = DurationText.milliseconds(text) else {
             throw fail("\(what) must be a duration such as '30s', '5m' or '2h'")
@@ -212,7 +212,7 @@ public struct FunctionDefinition: Sendable {
         return ms
     }
 
-    private static func rateControl(_ value: JSON?, _ what: String, _ fail: (String) -> RegistrationError) throws -> RateControl? {
+    private static func rateControl(_ value: JSON?, _ what: String, _ fail: (String) -> EngineRegistrationError) throws -> RateControl? {
         guard let value, !value.isNull else { return nil }
         guard let limit = value["limit"]?.intValue, limit >= 1 else { throw fail("\(what) 'limit' must be a positive integer") }
         guard let period = try duration(value["period"], "\(what) period", fail), period >= 1000 else {
@@ -226,7 +226,7 @@ public struct FunctionDefinition: Sendable {
 }
 
 /// A registration (or function config) the engine refuses, with the reason.
-public struct RegistrationError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct EngineRegistrationError: Error, Sendable, Equatable, CustomStringConvertible {
     public let message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }

@@ -1,0 +1,114 @@
+import Engine
+import Foundation
+import HTTP
+import InngestProtocol
+import JSON
+
+/// An embedded engine and a worker serving real Inngest functions, both on
+/// loopback sockets bound to free ports, wired together exactly as in
+/// production: the engine calls the worker's serve endpoint over HTTP, the
+/// worker syncs and sends events to the engine's API over HTTP.
+final class EngineHarness: @unchecked Sendable {
+    let engine: EmbeddedEngine
+    let worker: HTTPServer
+    let inngest: Inngest
+    let clock: ManualClock?
+    let databasePath: String
+    let cleanup: @Sendable () -> Void
+    let client: any HTTPClient
+
+    static func start(appId: String = "test-app", functions: [InngestFunction], manualClock: Bool = false,
+                      databasePath: String? = nil, configure: (inout EmbeddedEngineConfiguration) -> Void = { _ in }) async throws -> EngineHarness {
+        let temp = temporaryDatabasePath("engine.sqlite")
+        let path = databasePath ?? temp.path
+        var config = EmbeddedEngineConfiguration(databasePath: path)
+        config.port = 0
+        config.synchronous = .normal
+        config.settings.retryBaseMilliseconds = 10
+        config.settings.retryMaxMilliseconds = 50
+        config.settings.callTimeoutSeconds = 20
+        let clock = manualClock ? ManualClock(startMilliseconds: 1_767_225_600_000) : nil
+        if let clock { config.clock = clock }
+        configure(&config)
+        let client = URLSessionHTTPClient()
+        let engine = EmbeddedEngine(configuration: config, client: client)
+        try engine.start()
+
+        let inngestConfig = InngestConfiguration(mode: .dev, apiBaseURL: engine.baseURL, eventAPIBaseURL: engine.baseURL)
+        let inngest = Inngest(appId: appId, functions: functions, configuration: inngestConfig, httpClient: client,
+                              logSink: SilentLogSink())
+        let worker = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), handler: inngest.handler)
+        try worker.start()
+        _ = try await inngest.register(serveURL: "http://127.0.0.1:\(worker.port)/api/inngest")
+        return EngineHarness(engine: engine, worker: worker, inngest: inngest, clock: clock, databasePath: path,
+                             cleanup: temp.cleanup, client: client)
+    }
+
+    private init(engine: EmbeddedEngine, worker: HTTPServer, inngest: Inngest, clock: ManualClock?, databasePath: String,
+                 cleanup: @escaping @Sendable () -> Void, client: any HTTPClient) {
+        self.engine = engine
+        self.worker = worker
+        self.inngest = inngest
+        self.clock = clock
+        self.databasePath = databasePath
+        self.cleanup = cleanup
+        self.client = client
+    }
+
+    func stop() async {
+        await engine.stop()
+        await worker.shutdown(drain: 1)
+        cleanup()
+    }
+
+    /// Sends one event through the engine's HTTP API (as any client would); returns its id.
+    @discardableResult
+    func send(_ name: String, _ data: JSON = [:]) async throws -> String {
+        let ids = try await inngest.send(InngestEvent(name: name, data: data))
+        return ids[0]
+    }
+
+    /// Polls until the event has started `count` runs and all of them finished; returns them.
+    func finishedRuns(forEvent id: String, count: Int = 1, timeout: Double = 15) async throws -> [JSON] {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let runs = engine.runs(forEvent: id)
+            if runs.count >= count, runs.allSatisfy({ $0["status"]?.stringValue != "Running" }) { return runs }
+            try await Task.sleep(nanoseconds: 5_000_000)
+        }
+        throw HarnessError("event \(id): runs did not finish in \(timeout)s: \(engine.runs(forEvent: id))")
+    }
+
+    /// Polls until `condition` holds.
+    func eventually(timeout: Double = 15, _ what: String, _ condition: () throws -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return }
+            try await Task.sleep(nanoseconds: 5_000_000)
+        }
+        throw HarnessError("timed out waiting for \(what)")
+    }
+
+    /// Issues a raw request against the engine API.
+    func api(_ method: String, _ path: String, body: [UInt8] = [], headers: HTTPHeaders = [:]) async throws -> (Int, JSON) {
+        let response = try await client.send(HTTPClientRequest(method: method, url: engine.baseURL + path, headers: headers, body: body))
+        return (response.status, (try? JSON(parsing: response.body)) ?? .null)
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+struct SilentLogSink: InngestLogSink {
+    func log(_ level: InngestLogLevel, _ message: String, fields: [(String, String)]) {}
+}
+
+/// Thread-safe record of what function bodies did, for exactly-once assertions.
+final class Tally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts: [String: Int] = [:]
+    func hit(_ key: String) { lock.lock(); counts[key, default: 0] += 1; lock.unlock() }
+    func count(_ key: String) -> Int { lock.lock(); defer { lock.unlock() }; return counts[key] ?? 0 }
+}
