@@ -57,6 +57,9 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "InngestProtocolTests", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "InngestProtocol", "JSON", "HTTP", "SQLite"]),
+        // Worker + embedded engine in one process, killed with SIGKILL by EngineTests' crash test.
+        .executableTarget(name: "EngineCrashHarness", dependencies: ["Engine", "InngestProtocol", "HTTP", "JSON"],
+                          path: "Tests/EngineCrashHarness"),
         .testTarget(name: "FunctionsTests", dependencies: ["Functions", "Engine", "InngestProtocol", "JSON", "HTTP", "SQLite", "Ops"]),
         .testTarget(name: "OpsTests", dependencies: ["Ops", "JSON", "HTTP"]),
         .testTarget(name: "WorkerTests", dependencies: ["HTTP", "JSON"]),

@@ -1,0 +1,163 @@
+import Foundation
+import HTTP
+import JSON
+import SQLite
+import Testing
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Kills a real worker+engine process with SIGKILL in the middle of runs and
+/// restarts it on the same database.
+@Suite("Engine crash durability", .serialized)
+struct EngineCrashDurabilityTests {
+    @Test func sigkillMidRunLosesNoAcknowledgedEventAndRepeatsNoMemoisedStep() async throws {
+        let binary = try #require(Self.harnessBinary(), "EngineCrashHarness not built (swift build --build-tests builds it)")
+        let (databasePath, cleanup) = temporaryDatabasePath("crash.sqlite")
+        defer { cleanup() }
+        let stepLog = (databasePath as NSString).deletingLastPathComponent + "/steps.log"
+        let enginePort = try Self.freePort(), workerPort = try Self.freePort()
+        let client = URLSessionHTTPClient()
+        let base = "http://127.0.0.1:\(enginePort)"
+
+        // First life: send events one by one while runs execute; kill mid-way.
+        var process = try await Self.launch(binary, databasePath, stepLog, enginePort, workerPort)
+        let acknowledged = AcknowledgedIDs()
+        let sender = Task {
+            for i in 0..<60 {
+                let body = Array(#"{"name":"crash/go","data":{"k":"e\#(i)"}}"#.utf8)
+                guard let response = try? await client.send(HTTPClientRequest(method: "POST", url: base + "/e/key", body: body, timeout: 5)),
+                      response.status == 200, let id = (try? JSON(parsing: response.body))?["ids"]?[0]?.stringValue else { continue }
+                acknowledged.add(id, key: "e\(i)")
+                try? await Task.sleep(nanoseconds: 3_000_000)
+            }
+        }
+        // Kill once a good share of steps has run, while events are still arriving.
+        let deadline = Date().addingTimeInterval(20)
+        while Self.lines(stepLog).count < 40, Date() < deadline { try await Task.sleep(nanoseconds: 2_000_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        _ = await sender.value
+        #expect(process.terminationReason == .uncaughtSignal)
+
+        // What the engine had memoised when it died: those steps must never run again.
+        let memoised = try Self.memoisedSteps(databasePath)
+        let linesAtKill = Self.lines(stepLog)
+        #expect(!memoised.isEmpty)
+        let completedAtKill = try Self.completedRuns(databasePath)
+        #expect(completedAtKill < acknowledged.count, "the kill should land mid-run (\(completedAtKill) of \(acknowledged.count) done)")
+
+        // Second life on the same database: everything acknowledged completes.
+        process = try await Self.launch(binary, databasePath, stepLog, enginePort, workerPort)
+        defer { process.terminate(); process.waitUntilExit() }
+        let finishDeadline = Date().addingTimeInterval(60)
+        var pending = acknowledged.all
+        while !pending.isEmpty, Date() < finishDeadline {
+            var still: [(String, String)] = []
+            for (id, key) in pending {
+                let response = try? await client.send(HTTPClientRequest(method: "GET", url: base + "/v1/events/\(id)/runs"))
+                let runs = response.flatMap { try? JSON(parsing: $0.body) }?["data"]?.arrayValue ?? []
+                if runs.count != 1 || runs[0]["status"] != "Completed" { still.append((id, key)) }
+                else { #expect(runs[0]["output"] == .string("\(key):s3")) }
+            }
+            pending = still
+            if !pending.isEmpty { try await Task.sleep(nanoseconds: 20_000_000) }
+        }
+        #expect(pending.isEmpty, "acknowledged events without a completed run: \(pending.map(\.1))")
+
+        // Exactly once for every step memoised before the kill; at least once for all.
+        let counts = Dictionary(Self.lines(stepLog).map { ($0, 1) }, uniquingKeysWith: +)
+        for step in memoised { #expect(counts[step] == 1, "\(step) ran \(counts[step] ?? 0) times") }
+        for (_, key) in acknowledged.all {
+            for step in ["s1", "s2", "s3"] { #expect((counts["\(key):\(step)"] ?? 0) >= 1, "\(key):\(step) never ran") }
+        }
+        // Only a step caught between running and being recorded may repeat: at most one per run in flight.
+        let repeated = counts.filter { $0.value > 1 }.map(\.key)
+        #expect(repeated.allSatisfy { !memoised.contains($0) })
+        #expect(linesAtKill.count >= 40)
+        print("crash test: acknowledged \(acknowledged.count), completed at kill \(completedAtKill), memoised at kill \(memoised.count), step lines at kill \(linesAtKill.count), repeated after restart \(repeated.count)")
+    }
+
+    // MARK: Helpers
+
+    static func harnessBinary() -> String? {
+        var candidates: [URL] = []
+        let argv0 = URL(fileURLWithPath: CommandLine.arguments[0])
+        var dir = argv0.deletingLastPathComponent()
+        for _ in 0..<4 {
+            candidates.append(dir.appendingPathComponent("EngineCrashHarness"))
+            dir = dir.deletingLastPathComponent()
+        }
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(packageRoot.appendingPathComponent(".build/debug/EngineCrashHarness"))
+        return candidates.map(\.path).first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static func launch(_ binary: String, _ db: String, _ log: String, _ enginePort: Int, _ workerPort: Int) async throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [db, log, String(enginePort), String(workerPort)]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let ready = try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                var seen = Data()
+                while let chunk = try output.fileHandleForReading.read(upToCount: 1), !chunk.isEmpty {
+                    seen.append(chunk)
+                    if String(decoding: seen, as: UTF8.self).contains("READY") { return true }
+                }
+                return false
+            }
+            group.addTask {
+                try await Task.sleep(nanoseconds: 30_000_000_000)
+                return false
+            }
+            let first = try await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        if !ready { process.terminate() }
+        try #require(ready, "harness did not become ready")
+        return process
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        guard bound == 0 else { throw HarnessError("bind failed") }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func lines(_ path: String) -> [String] {
+        ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    static func memoisedSteps(_ path: String) throws -> Set<String> {
+        let db = try SQLiteDatabase(path: path)
+        return Set(try db.query("SELECT memo FROM steps").compactMap { row in
+            row.string(0).flatMap { try? JSON(parsing: $0) }?["data"]?.stringValue
+        })
+    }
+
+    static func completedRuns(_ path: String) throws -> Int {
+        try SQLiteDatabase(path: path).queryOne("SELECT count(*) FROM runs WHERE status = 'Completed'")?.int(0) ?? 0
+    }
+}
+
+final class AcknowledgedIDs: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [(String, String)] = []
+    func add(_ id: String, key: String) { lock.lock(); items.append((id, key)); lock.unlock() }
+    var all: [(String, String)] { lock.lock(); defer { lock.unlock() }; return items }
+    var count: Int { all.count }
+}
