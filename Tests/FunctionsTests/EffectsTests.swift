@@ -80,9 +80,19 @@ import Testing
     @Test func dedupeLocksExpire() throws {
         let db = try FunctionsDatabase(path: ":memory:")
         let t0 = Date(timeIntervalSince1970: 1000)
-        #expect(try db.acquireLock("k", seconds: 3600, now: t0))
-        #expect(try !db.acquireLock("k", seconds: 3600, now: t0.addingTimeInterval(10)))
-        #expect(try db.acquireLock("k", seconds: 3600, now: t0.addingTimeInterval(3601)))
+        #expect(try db.acquireLock("k", owner: "run-1", seconds: 3600, now: t0))
+        #expect(try db.acquireLock("k", owner: "run-1", seconds: 3600, now: t0.addingTimeInterval(5)))
+        #expect(try !db.acquireLock("k", owner: "run-2", seconds: 3600, now: t0.addingTimeInterval(10)))
+        #expect(try db.acquireLock("k", owner: "run-2", seconds: 3600, now: t0.addingTimeInterval(3601)))
+    }
+
+    @Test func healthTransitionsAreReportedOnce() throws {
+        let db = try FunctionsDatabase(path: ":memory:")
+        let t = Date(timeIntervalSince1970: 1000)
+        #expect(try db.recordHealth([("a", true, ""), ("b", false, "refused")], now: t).map(\.component) == ["b"])
+        #expect(try db.recordHealth([("a", true, ""), ("b", false, "refused")], now: t).isEmpty)
+        let recovered = try db.recordHealth([("a", true, ""), ("b", true, "")], now: t)
+        #expect(recovered.map(\.component) == ["b"] && recovered[0].ok)
     }
 
     @Test func contentMirrorCopiesUpdatesDeletesAndSkips() throws {

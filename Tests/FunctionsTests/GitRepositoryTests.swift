@@ -44,12 +44,14 @@ struct GitFixture {
         try "unrelated\n".write(toFile: fx.clone + "/other.txt", atomically: true, encoding: .utf8)
         try await fx.git(["add", "other.txt"], in: fx.clone)  // someone's manual staging
 
-        #expect(try await repo.changedPaths(["content"]) == ["content/a.md"])
+        #expect(try await repo.changes(["content"]) == [SyncedFile(file: "content/a.md", status: .new)])
         let commit = try await repo.commit(["content"], message: "sync: vault content (1 file)")
         #expect(commit != nil)
         #expect(try await repo.commit(["content"], message: "again") == nil)
+        #expect(try await repo.unpushedCommits(remote: "origin", branch: "main") == 1)
         try await repo.push(remote: "origin", branch: "main")
         try await repo.push(remote: "origin", branch: "main")
+        #expect(try await repo.unpushedCommits(remote: "origin", branch: "main") == 0)
         #expect(try await fx.remoteLog() == ["sync: vault content (1 file)", "init"])
         // The manual staging is untouched and uncommitted.
         #expect(try await fx.git(["diff", "--cached", "--name-only"], in: fx.clone) == "other.txt\n")

@@ -144,19 +144,25 @@ public struct ContentDirectory: Sendable, Equatable {
 
 /// What `system/health-check` probes besides the ops inventory.
 public struct HealthCheckConfig: Sendable, Equatable {
+    /// The ops inventory (`joelclaw status` reads the same file); every service
+    /// in it is checked. Default `$XDG_CONFIG_HOME/joelclaw/inventory.json`,
+    /// skipped when absent.
+    public var inventoryPath: String
     /// The worker's own info endpoint. Default `http://127.0.0.1:3111/`.
     public var workerURL: String
     /// Expected function count at `workerURL`; nil means "the number this worker registers".
     public var expectedFunctionCount: Int?
     /// Remote HTTP services (pdf-brain and the like): 2xx means healthy.
     public var httpServices: [HTTPServiceCheck]
-    /// SSH destinations (`user@host`) that must accept `ssh -o BatchMode=yes <host> true`.
+    /// SSH hosts (`host` or `host:port`, a `user@` prefix is ignored) whose
+    /// sshd must answer with its banner (no login, no keys needed).
     public var sshHosts: [String]
     /// Seconds per probe before it counts as failed. Default 5.
     public var timeout: Double
 
-    public init(workerURL: String, expectedFunctionCount: Int?, httpServices: [HTTPServiceCheck],
+    public init(inventoryPath: String, workerURL: String, expectedFunctionCount: Int?, httpServices: [HTTPServiceCheck],
                 sshHosts: [String], timeout: Double) {
+        self.inventoryPath = inventoryPath
         self.workerURL = workerURL
         self.expectedFunctionCount = expectedFunctionCount
         self.httpServices = httpServices

@@ -14,11 +14,11 @@ public struct SyncedFile: Sendable, Equatable, Codable {
 
 /// Makes the `*.md` files of a destination directory equal to the source's:
 /// missing files are copied (`new`), differing bytes replaced (`updated`),
-/// and files gone from the source removed (`deleted`). Files named in the
+/// and (unless `deleteMissing` is off) files gone from the source removed (`deleted`). Files named in the
 /// skip list (case-insensitive) are never touched. Running it twice in a row
 /// changes nothing the second time.
 public enum ContentMirror {
-    public static func sync(source: String, destination: String, skipFiles: [String]) throws -> (sourceCount: Int, synced: [SyncedFile]) {
+    public static func sync(source: String, destination: String, skipFiles: [String], deleteMissing: Bool = true) throws -> (sourceCount: Int, synced: [SyncedFile]) {
         let fm = FileManager.default
         let skip = Set(skipFiles.map { $0.lowercased() })
         func markdown(in dir: String) throws -> [String] {
@@ -47,7 +47,7 @@ public enum ContentMirror {
             }
         }
         let present = Set(sourceFiles)
-        for name in try markdown(in: destination) where !present.contains(name) {
+        for name in try markdown(in: destination) where deleteMissing && !present.contains(name) {
             try fm.removeItem(atPath: destination + "/" + name)
             synced.append(SyncedFile(file: name, status: .deleted))
         }

@@ -51,7 +51,7 @@ public final class FunctionsDatabase: Sendable {
             INSERT INTO observations_fts(observations_fts, rowid, observation) VALUES ('delete', old.rowid, old.observation);
         END;
         CREATE TABLE observation_batches (batch_key TEXT PRIMARY KEY, result TEXT NOT NULL, stored_at TEXT NOT NULL);
-        CREATE TABLE dedupe_locks (key TEXT PRIMARY KEY, acquired_at REAL NOT NULL, expires_at REAL NOT NULL);
+        CREATE TABLE dedupe_locks (key TEXT PRIMARY KEY, owner TEXT NOT NULL, acquired_at REAL NOT NULL, expires_at REAL NOT NULL);
         CREATE TABLE health_state (component TEXT PRIMARY KEY, ok INTEGER NOT NULL, detail TEXT NOT NULL, changed_at TEXT NOT NULL);
         """,
     ]
@@ -66,14 +66,45 @@ public final class FunctionsDatabase: Sendable {
         }
     }
 
-    /// Takes `key` for `seconds` unless someone holds it (the original's
-    /// `SET key 1 EX seconds NX`). Returns whether this caller got it.
-    public func acquireLock(_ key: String, seconds: Double, now: Date) throws -> Bool {
+    /// Takes `key` for `seconds` unless someone else holds it (the original's
+    /// `SET key 1 EX seconds NX`). Returns whether `owner` holds it now; the
+    /// same owner asking again (a retried step) is told yes.
+    public func acquireLock(_ key: String, owner: String, seconds: Double, now: Date) throws -> Bool {
         try sqlite.transaction {
             let t = now.timeIntervalSince1970
             try sqlite.run("DELETE FROM dedupe_locks WHERE key = ? AND expires_at <= ?", [.text(key), .real(t)])
-            return try sqlite.run("INSERT OR IGNORE INTO dedupe_locks(key, acquired_at, expires_at) VALUES (?, ?, ?)",
-                                  [.text(key), .real(t), .real(t + seconds)]) == 1
+            try sqlite.run("INSERT OR IGNORE INTO dedupe_locks(key, owner, acquired_at, expires_at) VALUES (?, ?, ?, ?)",
+                           [.text(key), .text(owner), .real(t), .real(t + seconds)])
+            return try sqlite.queryOne("SELECT owner FROM dedupe_locks WHERE key = ?", [.text(key)])?.string(0) == owner
+        }
+    }
+
+    /// The last recorded health of every component.
+    public func healthStates() throws -> [String: (ok: Bool, detail: String)] {
+        var states: [String: (ok: Bool, detail: String)] = [:]
+        for row in try sqlite.query("SELECT component, ok, detail FROM health_state") {
+            states[row.string(0) ?? ""] = (row.int(1) == 1, row.string(2) ?? "")
+        }
+        return states
+    }
+
+    /// Records the current health of each component and returns those whose
+    /// state changed (`ok == false`: newly failing; `true`: recovered). A
+    /// component seen for the first time counts as changed only when failing.
+    public func recordHealth(_ current: [(component: String, ok: Bool, detail: String)], now: Date) throws -> [(component: String, ok: Bool, detail: String)] {
+        try sqlite.transaction {
+            let previous = try healthStates()
+            var changed: [(component: String, ok: Bool, detail: String)] = []
+            for entry in current {
+                let before = previous[entry.component]
+                if (before == nil && !entry.ok) || (before != nil && before!.ok != entry.ok) { changed.append(entry) }
+                try sqlite.run("""
+                    INSERT INTO health_state(component, ok, detail, changed_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(component) DO UPDATE SET ok = excluded.ok, detail = excluded.detail,
+                        changed_at = CASE WHEN health_state.ok = excluded.ok THEN health_state.changed_at ELSE excluded.changed_at END
+                    """, [.text(entry.component), .integer(entry.ok ? 1 : 0), .text(entry.detail), .text(TimeFormat.iso8601(now))])
+            }
+            return changed
         }
     }
 }

@@ -18,23 +18,32 @@ public struct GitCLIRepository: GitRepository {
                 environment: ["GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"], timeout: timeout)
     }
 
-    public func changedPaths(_ pathspecs: [String]) async throws -> [String] {
+    public func changes(_ pathspecs: [String]) async throws -> [SyncedFile] {
         let result = try await runner.runChecked(command(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--"] + pathspecs))
         // -z entries: "XY path\0" (renames add a second "\0orig"; we only need the new path).
-        var paths = [String]()
+        var changes = [SyncedFile]()
         var skipNext = false
         for entry in result.stdout.split(separator: 0) {
             if skipNext { skipNext = false; continue }
             let text = String(decoding: entry, as: UTF8.self)
             guard text.count > 3 else { continue }
-            if text.first == "R" || text.first == "C" { skipNext = true }
-            paths.append(String(text.dropFirst(3)))
+            let code = String(text.prefix(2))
+            if code.first == "R" || code.first == "C" { skipNext = true }
+            let status: SyncedFile.Status = code == "??" || code.contains("A") ? .new : code.contains("D") ? .deleted : .updated
+            changes.append(SyncedFile(file: String(text.dropFirst(3)), status: status))
         }
-        return paths
+        return changes
+    }
+
+    public func unpushedCommits(remote: String, branch: String) async throws -> Int? {
+        let ref = "refs/remotes/\(remote)/\(branch)"
+        guard try await runner.run(command(["rev-parse", "--verify", "--quiet", ref])).exitCode == 0 else { return nil }
+        let count = try await runner.runChecked(command(["rev-list", "--count", "\(ref)..HEAD"])).stdoutText
+        return Int(count.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     public func commit(_ pathspecs: [String], message: String) async throws -> String? {
-        guard try await !changedPaths(pathspecs).isEmpty else { return nil }
+        guard try await !changes(pathspecs).isEmpty else { return nil }
         try await runner.runChecked(command(["add", "--all", "--"] + pathspecs))
         // `--only` semantics (paths given): commits these paths and nothing else
         // that happens to be staged in the live working tree.
