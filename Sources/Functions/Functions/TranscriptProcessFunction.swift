@@ -1,0 +1,112 @@
+import Foundation
+import InngestProtocol
+import JSON
+
+/// `transcript-process` (`pipeline/transcript.requested`): transcribe (or
+/// take the given text), write the vault note, list it in the daily note,
+/// log, clean up, and ask for a summary.
+///
+/// Not ported: screenshot extraction and the vision review, and the
+/// Typesense/Convex chunk index (the vault note is the record here).
+public enum TranscriptProcessFunction {
+    public static let id = "transcript-process"
+
+    struct Input: Decodable {
+        var source: String
+        var title: String
+        var slug: String
+        var audioPath: String?
+        var text: String?
+        var channel: String?
+        var publishedDate: String?
+        var duration: String?
+        var sourceUrl: String?
+        var nasPath: String?
+        var tmpDir: String?
+    }
+
+    public static func make(_ services: FunctionServices) -> InngestFunction {
+        InngestFunction(id: id, name: "Transcript process", triggers: [.event("pipeline/transcript.requested")],
+                        config: FunctionConfiguration(retries: 2, concurrency: [.init(limit: 1)])) { ctx in
+            let input = try FunctionInput.decode(Input.self, from: ctx.event)
+            guard !input.slug.isEmpty, !input.slug.contains("/"), input.slug != ".", input.slug != ".." else {
+                throw NonRetriableError("\(ctx.event.name) has an unusable slug \"\(input.slug)\"")
+            }
+            let config = services.config
+            let workDir = "\(config.scratchDir)/transcripts/\(ctx.runId)"
+
+            // Claim check: the transcript can be megabytes, so the step returns only its path.
+            let transcriptPath = try await ctx.step.run("transcribe") {
+                let transcript: Transcript
+                if let text = input.text, !text.isEmpty {
+                    transcript = Transcript(text: text, segments: [])
+                } else if let audio = input.audioPath, !audio.isEmpty {
+                    let whisperDir = workDir + "/whisper"
+                    try? FileManager.default.removeItem(atPath: whisperDir)
+                    transcript = try await services.transcriber.transcribe(audioPath: audio, outputDirectory: whisperDir)
+                } else {
+                    throw NonRetriableError("transcript.process requires either audioPath or text")
+                }
+                let path = "\(workDir)/\(input.slug)-processed.json"
+                try AtomicFile.write(transcript.json.serializedBytes(), to: path)
+                return path
+            }
+
+            let vaultPath = try await ctx.step.run("create-vault-note") {
+                guard let data = FileManager.default.contents(atPath: transcriptPath) else {
+                    throw NonRetriableError("the transcript file \(transcriptPath) is gone")
+                }
+                let note = VideoNote.render(VideoNoteContent(
+                    title: input.title, slug: input.slug, source: input.source, sourceURL: input.sourceUrl,
+                    channel: input.channel, publishedDate: input.publishedDate, duration: input.duration,
+                    nasPath: input.nasPath, transcribedDate: TimeFormat.utcDay(services.now()),
+                    transcript: try Transcript(whisperJSON: [UInt8](data))))
+                return try services.vault.write("Resources/videos/\(input.slug).md", note)
+            }
+
+            try await ctx.step.run("update-daily-note") {
+                let day = TimeFormat.utcDay(services.now())
+                let by = input.channel.flatMap { $0.isEmpty ? nil : $0 } ?? input.source
+                let line = DailyNote.videoLine(slug: input.slug, title: input.title, by: by, duration: input.duration)
+                try services.vault.update("Daily/\(day).md") { DailyNote.adding(line, slug: input.slug, to: $0, date: day) }
+            }
+
+            try await ctx.step.run("log-and-cleanup") {
+                try services.log(id: "run:\(ctx.runId):transcribe", action: "transcribe", tool: id,
+                                 detail: "\(input.title) (\(input.source))", reason: "transcript processing via inngest")
+                try? FileManager.default.removeItem(atPath: workDir)
+                // Only ever delete inside our own scratch space, whatever the event says.
+                if let tmp = input.tmpDir, Self.isInside(tmp, config.scratchDir) {
+                    try? FileManager.default.removeItem(atPath: tmp)
+                }
+            }
+
+            try await ctx.step.sendEvent("emit-events", [
+                InngestEvent(name: "pipeline/transcript.processed",
+                             data: ["vaultPath": .string(vaultPath), "title": .string(input.title), "slug": .string(input.slug),
+                                    "source": .string(input.source)]),
+                InngestEvent(name: "content/summarize.requested", data: ["vaultPath": .string(vaultPath)]),
+            ])
+
+            try await ctx.step.run("push-gateway-event") {
+                await services.notify("media.transcribed", ["title": .string(input.title), "vaultPath": .string(vaultPath)])
+            }
+
+            return TranscriptProcessResult(vaultPath: vaultPath, title: input.title, slug: input.slug, source: input.source,
+                                           status: "processed")
+        }
+    }
+
+    static func isInside(_ path: String, _ root: String) -> Bool {
+        let p = (path as NSString).standardizingPath, r = (root as NSString).standardizingPath
+        return p.hasPrefix(r + "/") && p != r
+    }
+}
+
+public struct TranscriptProcessResult: Codable, Sendable, Equatable {
+    public var vaultPath: String
+    public var title: String
+    public var slug: String
+    public var source: String
+    public var status: String
+}
