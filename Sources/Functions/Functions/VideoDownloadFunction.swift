@@ -34,7 +34,8 @@ public enum VideoDownloadFunction {
 
             try await ctx.step.run("log-download") {
                 try services.log(id: "run:\(ctx.runId):log-download", action: "download", tool: id,
-                                 detail: "\(video.title) from \(video.channel) (\(video.duration))",
+                                 detail: video.channel.isEmpty ? "\(video.title) (\(video.duration))"
+                                     : "\(video.title) from \(video.channel) (\(video.duration))",
                                  reason: "video download via inngest")
             }
 
