@@ -14,6 +14,9 @@ if command -v apt-get >/dev/null 2>&1; then
 libsqlite3-dev /usr/include/sqlite3.h
 libssl-dev /usr/include/openssl/hmac.h
 git /usr/bin/git
+ffmpeg /usr/bin/ffmpeg
+openssh-client /usr/bin/ssh
+openssh-server /usr/sbin/sshd
 LIST
   if [ ${#need_apt[@]} -gt 0 ]; then
     echo "test.sh: installing Debian packages: ${need_apt[*]}" >&2
@@ -22,6 +25,21 @@ LIST
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
   fi
 fi
+
+# PyPI package → a command that proves it is installed.
+need_pip=()
+while read -r pkg probe; do
+  command -v "$probe" >/dev/null 2>&1 || need_pip+=("$pkg")
+done <<'LIST'
+yt-dlp yt-dlp
+LIST
+if [ ${#need_pip[@]} -gt 0 ]; then
+  echo "test.sh: installing PyPI packages: ${need_pip[*]}" >&2
+  python3 -m pip install -q "${need_pip[@]}" || python3 -m pip install -q --user "${need_pip[@]}"
+  hash -r
+fi
+# A --user install puts its commands here; the tests look them up on PATH.
+export PATH="$PATH:$(python3 -m site --user-base 2>/dev/null || echo "$HOME/.local")/bin"
 
 swift build --build-tests
 swift test --skip-build "$@"

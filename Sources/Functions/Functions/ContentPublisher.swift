@@ -27,6 +27,7 @@ struct ContentPublisher: Sendable {
     }
 
     /// Commits with `message(changes)` when git sees changes, then pushes if ahead.
+    /// Changes are listed as the original listed them: copies in name order, then deletions.
     func commitAndPush(message: ([ContentDirectoryReport]) -> String) async throws -> PublishOutcome {
         let git = services.git(config.repoDir)
         let changes = try await git.changes(pathspecs)
@@ -34,7 +35,7 @@ struct ContentPublisher: Sendable {
             ContentDirectoryReport(name: dir.name, sourceCount: 0, synced: changes.compactMap { change in
                 guard change.file.hasPrefix(dir.destination + "/") else { return nil }
                 return SyncedFile(file: String(change.file.dropFirst(dir.destination.count + 1)), status: change.status)
-            })
+            }.sorted { ($0.status == .deleted ? 1 : 0, $0.file) < ($1.status == .deleted ? 1 : 0, $1.file) })
         }
         let unsafe = changes.map(\.file).filter { !$0.hasSuffix(".md") }
         guard unsafe.isEmpty else { throw NonRetriableError(ContentSyncError.unsafePaths(unsafe).description) }
