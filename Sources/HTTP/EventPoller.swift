@@ -5,21 +5,26 @@ import Darwin
 #endif
 import Foundation
 
-/// Parks tasks until their socket is readable or writable, on one thread that
-/// runs epoll (Linux) or kqueue (Apple).
+/// An event loop: one thread that waits on epoll (Linux) or kqueue (Apple)
+/// and also runs the tasks that prefer it as their executor.
 ///
-/// A task calls `wait(_:for:deadline:kind:)`; the poller arms the descriptor
+/// A task calls `wait(_:for:deadline:kind:)`; the loop arms the descriptor
 /// one-shot and resumes the task's continuation when the kernel reports it
 /// ready, when its deadline passes (`.timedOut`, checked every `tick`), or
 /// when the owner cancels it (`.cancelled`, used by shutdown). The task then
-/// does the read or write itself, so the poller thread never touches payload
-/// bytes and never runs handler code. Descriptors stay owned by their task:
-/// the poller only arms them and never closes one.
+/// does the read or write itself. Descriptors stay owned by their task: the
+/// loop only arms them and never closes one.
+///
+/// As a `TaskExecutor`, the loop runs connection tasks on its own thread:
+/// a continuation resumed by the loop is enqueued on the loop, so a request
+/// is read, handled and answered without waking any other thread. Work
+/// enqueued from other threads (a handler that awaited something elsewhere)
+/// goes through a locked queue and wakes the loop.
 final class EventPoller: @unchecked Sendable {
     enum Interest { case read, write }
     enum WaitResult { case ready, timedOut, cancelled }
-    /// Idle waits (a kept-alive connection between requests) are the ones a
-    /// graceful shutdown may cut short; active ones are left to finish.
+    /// Idle waits (a kept-alive connection between requests, an accept loop)
+    /// are the ones a graceful shutdown cuts short; active ones may finish.
     enum WaitKind { case idle, active }
 
     private struct Waiter {
@@ -30,6 +35,8 @@ final class EventPoller: @unchecked Sendable {
 
     private struct State {
         var waiters: [Int32: Waiter] = [:]
+        var remoteJobs: [UnownedJob] = []
+        var sleeping = false
         var idleCancelled = false
         var allCancelled = false
         var stopped = false
@@ -38,20 +45,17 @@ final class EventPoller: @unchecked Sendable {
     private let state = Locked(State())
     private let backend: PollerBackend
     private let tickMilliseconds: Int32
-    private var thread: Thread?
+    /// Jobs enqueued from the loop thread itself; touched by that thread only.
+    private var localJobs: [UnownedJob] = []
 
     /// The poller shared by every client in the process, started on first
     /// use. Servers have their own, so a server's shutdown never cancels a
     /// client's waits.
     static let shared: Result<EventPoller, PollerBackend.Failure> = {
-        do {
+        Result { () throws(PollerBackend.Failure) -> EventPoller in
             let poller = try EventPoller(tick: 0.05)
-            poller.start(name: "http-client-poller")
-            return .success(poller)
-        } catch let error as PollerBackend.Failure {
-            return .failure(error)
-        } catch {
-            return .failure(PollerBackend.Failure(description: "\(error)"))
+            poller.start(name: "http-client-loop")
+            return poller
         }
     }()
 
@@ -59,6 +63,7 @@ final class EventPoller: @unchecked Sendable {
     init(tick: Double) throws(PollerBackend.Failure) {
         backend = try PollerBackend()
         tickMilliseconds = Int32(max(5, min(500, tick * 1000)))
+        localJobs.reserveCapacity(64)
     }
 
     deinit { backend.close() }
@@ -66,8 +71,7 @@ final class EventPoller: @unchecked Sendable {
     func start(name: String) {
         let t = Thread { [self] in run() }
         t.name = name
-        t.stackSize = 256 * 1024
-        thread = t
+        t.stackSize = 8 << 20
         t.start()
     }
 
@@ -83,7 +87,7 @@ final class EventPoller: @unchecked Sendable {
             if refused { continuation.resume(returning: .cancelled); return }
             if !backend.arm(fd, interest) {
                 let waiter = state.withLock { $0.waiters.removeValue(forKey: fd) }
-                waiter?.continuation.resume(returning: .ready)  // the read/write will report the error
+                waiter?.continuation.resume(returning: .ready)  // the read or write reports the error
             }
         }
     }
@@ -111,41 +115,128 @@ final class EventPoller: @unchecked Sendable {
         for w in woken { w.continuation.resume(returning: .cancelled) }
     }
 
-    /// Ends the poller thread after cancelling every waiter.
+    /// Cancels every waiter and ends the loop thread once its queued jobs ran.
     func stop() {
         cancelAll()
         state.withLock { $0.stopped = true }
         backend.wake()
     }
 
+    // MARK: - Executor
+
+    fileprivate func enqueueJob(_ job: UnownedJob) {
+        if LoopIdentity.isCurrent(self) {
+            localJobs.append(job)
+            return
+        }
+        let wake: Bool = state.withLock { s in
+            s.remoteJobs.append(job)
+            defer { s.sleeping = false }
+            return s.sleeping
+        }
+        if wake { backend.wake() }
+    }
+
+    // MARK: - Loop
+
     private func run() {
+        LoopIdentity.mark(self)
         var ready: [Int32] = []
         ready.reserveCapacity(256)
-        var nextSweep = MonotonicClock.now() + UInt64(tickMilliseconds) * 1_000_000
+        var woken: [UnsafeContinuation<WaitResult, Never>] = []
+        woken.reserveCapacity(256)
+        var running: [UnownedJob] = []
+        running.reserveCapacity(64)
+        let tickNanoseconds = UInt64(tickMilliseconds) * 1_000_000
+        var nextSweep = MonotonicClock.now() + tickNanoseconds
         while true {
+            // Run what is queued now; jobs they enqueue wait for the next
+            // turn, so a task that keeps yielding cannot starve the I/O.
+            swap(&running, &localJobs)
+            for job in running { runJob(job) }
+            running.removeAll(keepingCapacity: true)
+
+            let (stopped, hasRemote) = state.withLock { s -> (Bool, Bool) in
+                if !s.remoteJobs.isEmpty {
+                    localJobs.append(contentsOf: s.remoteJobs)
+                    s.remoteJobs.removeAll(keepingCapacity: true)
+                    return (s.stopped, true)
+                }
+                s.sleeping = localJobs.isEmpty
+                return (s.stopped, false)
+            }
+            if stopped && localJobs.isEmpty && !hasRemote { break }
+
             ready.removeAll(keepingCapacity: true)
-            backend.poll(timeoutMilliseconds: tickMilliseconds, into: &ready)
-            if state.withLock({ $0.stopped }) { return }
-            if !ready.isEmpty {
-                var woken: [UnsafeContinuation<WaitResult, Never>] = []
-                state.withLock { s in
-                    for fd in ready {
-                        if let w = s.waiters.removeValue(forKey: fd) { woken.append(w.continuation) }
+            backend.poll(timeoutMilliseconds: localJobs.isEmpty ? tickMilliseconds : 0, into: &ready)
+            let now = MonotonicClock.now()
+            let sweep = now >= nextSweep
+            if sweep { nextSweep = now + tickNanoseconds }
+            var expired: [UnsafeContinuation<WaitResult, Never>] = []
+            state.withLock { s in
+                s.sleeping = false
+                for fd in ready {
+                    if let w = s.waiters.removeValue(forKey: fd) { woken.append(w.continuation) }
+                }
+                if sweep, !s.waiters.isEmpty {
+                    for (fd, w) in s.waiters where w.deadline != 0 && w.deadline <= now {
+                        s.waiters.removeValue(forKey: fd)
+                        expired.append(w.continuation)
                     }
                 }
-                for c in woken { c.resume(returning: .ready) }
             }
-            let now = MonotonicClock.now()
-            if now >= nextSweep {
-                nextSweep = now + UInt64(tickMilliseconds) * 1_000_000
-                let expired: [UnsafeContinuation<WaitResult, Never>] = state.withLock { s in
-                    let late = s.waiters.filter { $0.value.deadline != 0 && $0.value.deadline <= now }
-                    for fd in late.keys { s.waiters.removeValue(forKey: fd) }
-                    return late.values.map(\.continuation)
-                }
-                for c in expired { c.resume(returning: .timedOut) }
-            }
+            for c in woken { c.resume(returning: .ready) }
+            woken.removeAll(keepingCapacity: true)
+            for c in expired { c.resume(returning: .timedOut) }
         }
+        LoopIdentity.mark(nil)
+    }
+
+    private func runJob(_ job: UnownedJob) {
+        // Jobs only arrive through `TaskExecutor.enqueue`, so where that is
+        // unavailable (macOS 14) there is nothing to run.
+        if #available(macOS 15.0, *) {
+            job.runSynchronously(on: asUnownedTaskExecutor())
+        }
+    }
+}
+
+@available(macOS 15.0, *)
+extension EventPoller: TaskExecutor {
+    func enqueue(_ job: consuming ExecutorJob) {
+        enqueueJob(UnownedJob(job))
+    }
+}
+
+extension EventPoller {
+    /// Starts `operation` as a task that runs on this loop where the
+    /// platform supports task executors (Linux, macOS 15+), else on the
+    /// global pool (the loop then only wakes it).
+    func spawn(_ operation: sending @escaping @Sendable () async -> Void) {
+        if #available(macOS 15.0, *) {
+            Task(executorPreference: self, operation: operation)
+        } else {
+            Task(operation: operation)
+        }
+    }
+}
+
+/// Which loop, if any, the current thread runs: a thread-specific pointer,
+/// so the check in `enqueue` costs no lock.
+enum LoopIdentity {
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    static func mark(_ loop: EventPoller?) {
+        _ = pthread_setspecific(key, loop.map { UnsafeRawPointer(Unmanaged.passUnretained($0).toOpaque()) })
+    }
+
+    @inline(__always)
+    static func isCurrent(_ loop: EventPoller) -> Bool {
+        pthread_getspecific(key) == Unmanaged.passUnretained(loop).toOpaque()
     }
 }
 

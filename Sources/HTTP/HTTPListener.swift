@@ -5,7 +5,9 @@ import Darwin
 #endif
 
 /// Accepts connections on the listening socket and starts one task per
-/// connection; refuses the ones beyond the limit with a 503.
+/// connection on this listener's event loop; refuses the ones beyond the
+/// limit with a 503. Each loop runs one listener over the same socket, so
+/// whichever loop is free first takes the next connection.
 struct HTTPListener: Sendable {
     let fd: Int32
     let poller: EventPoller
@@ -13,10 +15,9 @@ struct HTTPListener: Sendable {
     let configuration: HTTPServerConfiguration
     let registry: ConnectionRegistry
 
-    /// Runs until shutdown cancels the idle wait on the listening socket;
-    /// closes the listening socket on the way out.
+    /// Runs until shutdown cancels the idle wait on the listening socket.
+    /// The server closes the socket once every loop's listener has returned.
     func run() async {
-        defer { Socket.close(fd) }
         while true {
             switch Socket.accept(fd) {
             case .done(let accepted):
@@ -43,9 +44,9 @@ struct HTTPListener: Sendable {
 
     private func serve(_ client: Int32) {
         let channel = SocketChannel(fd: client, poller: poller)
-        var connection = HTTPConnection(channel: channel, handler: handler, configuration: configuration, registry: registry)
-        let registry = self.registry
-        Task {
+        let (handler, configuration, registry) = (self.handler, self.configuration, self.registry)
+        poller.spawn {
+            var connection = HTTPConnection(channel: channel, handler: handler, configuration: configuration, registry: registry)
             await connection.run()
             registry.release(client)
             Socket.close(client)
@@ -57,7 +58,7 @@ struct HTTPListener: Sendable {
     private func reject(_ client: Int32) {
         let channel = SocketChannel(fd: client, poller: poller)
         let registry = self.registry
-        Task {
+        poller.spawn {
             let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
             defer {
                 scratch.deallocate()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the server listens and the limits it enforces. Every timeout is in
 /// seconds; the defaults suit a worker on loopback that receives large
 /// Inngest call bodies.
@@ -19,10 +21,14 @@ public struct HTTPServerConfiguration: Sendable {
     /// How long one write may wait for a client that does not read.
     public var writeTimeout: Double
     public var backlog: Int32
+    /// Event-loop threads; 0 means one per online CPU. Handlers run on the
+    /// loop of their connection, so a handler that computes for long should
+    /// move that work elsewhere (`Task.detached`) rather than hold its loop.
+    public var eventLoops: Int
 
     public init(host: String = "127.0.0.1", port: Int = 0, limits: HTTPParserLimits = HTTPParserLimits(),
                 maxConnections: Int = 1024, headerReadTimeout: Double = 10, bodyReadTimeout: Double = 60,
-                idleTimeout: Double = 60, writeTimeout: Double = 30, backlog: Int32 = 1024) {
+                idleTimeout: Double = 60, writeTimeout: Double = 30, backlog: Int32 = 1024, eventLoops: Int = 0) {
         self.host = host
         self.port = port
         self.limits = limits
@@ -32,6 +38,12 @@ public struct HTTPServerConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.writeTimeout = writeTimeout
         self.backlog = backlog
+        self.eventLoops = eventLoops
+    }
+
+    var resolvedEventLoops: Int {
+        if eventLoops > 0 { return eventLoops }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 
     /// How often the poller checks deadlines: fine enough for the shortest timeout.

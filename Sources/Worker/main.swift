@@ -1,1 +1,44 @@
-print("worker: not yet implemented")
+import Foundation
+import HTTP
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// The worker: resolve configuration, serve HTTP until SIGTERM/SIGINT, drain, exit 0.
+// Exit codes: 0 clean stop, 1 cannot start (e.g. port in use), 2 bad configuration.
+
+signal(SIGPIPE, SIG_IGN)
+
+let configuration: WorkerConfiguration
+switch WorkerConfiguration.resolve(arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment) {
+case .run(let resolved):
+    configuration = resolved
+case .help(let text):
+    print(text, terminator: "")
+    exit(0)
+case .version:
+    print("worker \(WorkerServices.version)")
+    exit(0)
+case .invalid(let problems):
+    for problem in problems { FileHandle.standardError.write(Data("worker: \(problem)\n".utf8)) }
+    exit(2)
+}
+
+let logger = Logger(minimumLevel: configuration.logLevel)
+let services = WorkerServices(configuration: configuration, logger: logger)
+let server = HTTPServer(configuration: configuration.server, handler: services.makeRouter())
+do {
+    try server.start()
+} catch {
+    logger.error("cannot start", ["error": .string("\(error)")])
+    exit(1)
+}
+logger.info("listening", ["host": .string(configuration.host), "port": .int(server.port), "version": .string(WorkerServices.version)])
+
+let received = await SignalWaiter.wait()
+logger.info("stopping", ["signal": .string(received), "drainSeconds": .double(configuration.drainTimeout)])
+await server.shutdown(drain: configuration.drainTimeout)
+logger.info("stopped")
+exit(0)

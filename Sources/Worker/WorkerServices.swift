@@ -1,0 +1,27 @@
+import HTTP
+
+/// What the worker's routes and background jobs share, built once at start.
+///
+/// To add a feature: put its routes in `Sources/Worker/<Feature>Routes.swift`
+/// as `extension WorkerServices { func add<Feature>Routes(to router: inout HTTPRouter) }`
+/// and add one line to `makeRouter()`.
+struct WorkerServices: Sendable {
+    static let version = "0.1.0"
+
+    let configuration: WorkerConfiguration
+    let logger: Logger
+    /// Monotonic start time, for uptime.
+    let startedAt: ContinuousClock.Instant
+
+    init(configuration: WorkerConfiguration, logger: Logger, startedAt: ContinuousClock.Instant = .now) {
+        self.configuration = configuration
+        self.logger = logger
+        self.startedAt = startedAt
+    }
+
+    func makeRouter() -> HTTPRouter {
+        var router = HTTPRouter()
+        addHealthRoutes(to: &router)
+        return router
+    }
+}
