@@ -95,7 +95,13 @@ public struct HTTPRequestParser: Sendable {
             start += 2
             scanFrom = start
         }
-        guard let end = findHeadEnd() else {
+        let end: Int
+        switch findHeadEnd() {
+        case .found(let index):
+            end = index
+        case .bareLF:
+            return fail(.badRequest("bare LF in request head"))
+        case .notYet:
             if buffer.count - start > limits.maxHeaderBytes { return fail(.headerTooLarge("request head exceeds \(limits.maxHeaderBytes) bytes")) }
             compact()
             return .needMore
@@ -123,18 +129,24 @@ public struct HTTPRequestParser: Sendable {
         return next()
     }
 
-    /// Index of the CRLFCRLF that ends the head, scanning only new bytes.
-    private mutating func findHeadEnd() -> Int? {
-        let found: Int? = buffer.withUnsafeBufferPointer { buf in
-            var i = Swift.max(scanFrom, start + 3)
+    private enum HeadEnd { case found(Int), notYet, bareLF }
+
+    /// Index of the CRLFCRLF that ends the head, scanning only new bytes. A
+    /// LF without its CR is refused as soon as it arrives.
+    private mutating func findHeadEnd() -> HeadEnd {
+        let result: HeadEnd = buffer.withUnsafeBufferPointer { buf in
+            var i = Swift.max(scanFrom, start)
             while i < buf.count {
-                if buf[i] == 0x0A, buf[i - 1] == 0x0D, buf[i - 2] == 0x0A, buf[i - 3] == 0x0D { return i - 3 }
+                if buf[i] == 0x0A {
+                    if i == start || buf[i - 1] != 0x0D { return .bareLF }
+                    if i >= start + 3, buf[i - 2] == 0x0A, buf[i - 3] == 0x0D { return .found(i - 3) }
+                }
                 i += 1
             }
-            return nil
+            return .notYet
         }
-        if found == nil { scanFrom = Swift.max(start, buffer.count) }
-        return found
+        if case .notYet = result { scanFrom = buffer.count }
+        return result
     }
 
     private mutating func complete(_ head: HTTPRequestHead, body: [UInt8]) -> Outcome {

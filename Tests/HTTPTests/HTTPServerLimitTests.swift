@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+@testable import HTTP
+
+/// Limits and timeouts over real sockets, with short configured values.
+@Suite struct HTTPServerLimitTests {
+    static let tight = HTTPServerConfiguration(
+        limits: HTTPParserLimits(maxHeaderBytes: 512, maxHeaderCount: 20, maxBodyBytes: 1024),
+        maxConnections: 3, headerReadTimeout: 0.3, bodyReadTimeout: 0.3, idleTimeout: 0.3, writeTimeout: 1)
+
+    @Test func oversizedHeadGets431AndClose() async throws {
+        try await withServer(Self.tight, handler: echoHandler) { server in
+            let c = try await RawConnection(port: server.port)
+            try await c.send("GET / HTTP/1.1\r\nHost: t\r\nX-Big: \(String(repeating: "b", count: 600))\r\n\r\n")
+            let r = try await c.response()
+            #expect(r.status == 431)
+            #expect(r.headers["Connection"] == "close")
+            #expect(await c.isClosedByServer())
+        }
+    }
+
+    @Test func oversizedBodyGets413BeforeTheBodyIsSent() async throws {
+        try await withServer(Self.tight, handler: echoHandler) { server in
+            let c = try await RawConnection(port: server.port)
+            try await c.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n")
+            #expect(try await c.response().status == 413)
+            #expect(await c.isClosedByServer())
+        }
+    }
+
+    @Test func malformedRequestGets400AndClose() async throws {
+        try await withServer(Self.tight, handler: echoHandler) { server in
+            let c = try await RawConnection(port: server.port)
+            try await c.send("GET / HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n")
+            #expect(try await c.response().status == 400)
+            #expect(await c.isClosedByServer())
+        }
+    }
+
+    @Test func unsupportedVersionAndMethod() async throws {
+        try await withServer(Self.tight, handler: echoHandler) { server in
+            let a = try await RawConnection(port: server.port)
+            try await a.send("GET / HTTP/3.0\r\nHost: t\r\n\r\n")
+            #expect(try await a.response().status == 505)
+            let b = try await RawConnection(port: server.port)
+            try await b.send("CONNECT / HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await b.response().status == 405)
+        }
+    }
+
+    @Test func trickledHeadTimesOutWith408() async throws {
+        try await withServer(Self.tight, handler: echoHandler) { server in
+            let c = try await RawConnection(port: server.port)
+            try await c.send("GET / HTTP/1.1\r\nHo")
+            let start = ContinuousClock.now
+            let r = try await c.response(timeout: 5)
+            #expect(r.status == 408)
+            #expect(ContinuousClock.now - start < .seconds(3))
+            #expect(await c.isClosedByServer())
+        }
+    }
+
+    @Test func silentConnectionIsClosedAtHeaderTimeout() async throws {
+        try await withServer(Self.tight, handler: echoHandler) { server in
+            let c = try await RawConnection(port: server.port)
+            #expect(await c.isClosedByServer(timeout: 5))
+        }
+    }
+
+    @Test func idleKeptAliveConnectionIsClosedAtIdleTimeout() async throws {
+        try await withServer(Self.tight, handler: echoHandler) { server in
+            let c = try await RawConnection(port: server.port)
+            try await c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await c.response().status == 200)
+            #expect(await c.isClosedByServer(timeout: 5))
+            try await waitUntil { server.openConnections == 0 }
+        }
+    }
+
+    @Test func connectionsBeyondTheLimitGet503() async throws {
+        var config = Self.tight
+        config.headerReadTimeout = 5
+        config.idleTimeout = 5
+        try await withServer(config, handler: echoHandler) { server in
+            var held: [RawConnection] = []
+            for _ in 0..<3 {
+                let c = try await RawConnection(port: server.port)
+                try await c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+                #expect(try await c.response().status == 200)
+                held.append(c)
+            }
+            let extra = try await RawConnection(port: server.port)
+            try await extra.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            let r = try await extra.response()
+            #expect(r.status == 503)
+            #expect(await extra.isClosedByServer())
+            held.removeAll()  // closing frees slots
+            try await waitUntil { server.openConnections == 0 }
+            let again = try await RawConnection(port: server.port)
+            try await again.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await again.response().status == 200)
+        }
+    }
+
+    @Test func hostileInputLeaksNoDescriptors() async throws {
+        _ = EventPoller.shared  // its descriptors live for the process; open them first
+        let before = openDescriptorCount()
+        try await withServer(Self.tight, handler: echoHandler) { server in
+            for bad in ["\0\0\0\r\n\r\n", "GET / HTTP/1.1\r\n\r\n", "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", String(repeating: "A", count: 2000)] {
+                let c = try await RawConnection(port: server.port)
+                try? await c.send(bad)
+                #expect(await c.isClosedByServer())
+            }
+            try await waitUntil { server.openConnections == 0 }
+        }
+        try await waitUntil(timeout: 10) { openDescriptorCount() <= before }
+    }
+}
+
+/// Polls `condition` every 10 ms for up to `timeout` seconds.
+func waitUntil(timeout: Double = 5, _ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+    while !condition() {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("condition not met within \(timeout) s")
+            return
+        }
+        try await Task.sleep(nanoseconds: 10_000_000)
+    }
+}
