@@ -1,1 +1,6 @@
-print("joelclaw: not yet implemented")
+import Foundation
+import Ops
+
+// Everything but the process boundary lives in Ops (`Joelclaw.main`), where tests reach it.
+let code = await Joelclaw.main(Array(CommandLine.arguments.dropFirst()), context: .live())
+exit(code.rawValue)

@@ -115,6 +115,10 @@ public struct HealthChecker: Sendable {
             response = try await http.send(HTTPClientRequest(method: "GET", url: url, timeout: timeout))
         } catch HTTPClientError.timedOut {
             return ProbeResult(.down, "no response within \(TCPProbe.format(timeout))s")
+        } catch HTTPClientError.transport(let why) {
+            return ProbeResult(.down, why)
+        } catch HTTPClientError.invalidURL(let url) {
+            return ProbeResult(.unknown, "invalid URL \(url)")
         } catch {
             return ProbeResult(.down, "\(error)")
         }

@@ -10,8 +10,10 @@ import Darwin
 /// and then says nothing (a hung service).
 final class LoopbackServer: @unchecked Sendable {
     enum Behaviour: Sendable {
-        /// Reads the request head, answers with this status and body, closes.
+        /// Reads the request, answers with this status and body, closes.
         case http(status: Int, body: String)
+        /// Answers by `"METHOD /path?query"`; anything else gets 404.
+        case routes([String: (status: Int, body: String)])
         /// Writes this text as soon as a client connects (an SSH banner), then waits.
         case banner(String)
         /// Reads one line and answers with `reply` (Redis PING → +PONG).
@@ -111,11 +113,33 @@ final class LoopbackServer: @unchecked Sendable {
             _ = readUntil(client, "\n")
             send(client, reply)
         case .http(let status, let body):
-            let head = readUntil(client, "\r\n\r\n")
-            lock.lock(); requests.append(head); lock.unlock()
-            send(client, "HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
-            shutdown(client, Int32(SHUT_WR))
+            _ = readRequest(client)
+            reply(client, status, body)
+        case .routes(let table):
+            let request = readRequest(client)
+            let line = request.split(separator: "\r\n", maxSplits: 1).first.map(String.init) ?? ""
+            let key = line.split(separator: " ").prefix(2).joined(separator: " ")
+            let answer = table[key] ?? (404, #"{"error":"not found"}"#)
+            reply(client, answer.status, answer.body)
         }
+    }
+
+    private func reply(_ client: Int32, _ status: Int, _ body: String) {
+        send(client, "HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+        shutdown(client, Int32(SHUT_WR))
+    }
+
+    /// Reads the head and a `Content-Length` body; records the whole request.
+    private func readRequest(_ client: Int32) -> String {
+        var request = readUntil(client, "\r\n\r\n")
+        let length = request.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+            .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+        var body = [UInt8]()
+        var byte: UInt8 = 0
+        while body.count < length, read(client, &byte, 1) == 1 { body.append(byte) }
+        request += String(decoding: body, as: UTF8.self)
+        lock.lock(); requests.append(request); lock.unlock()
+        return request
     }
 
     private func send(_ client: Int32, _ text: String) {

@@ -1,0 +1,76 @@
+/// The `joelclaw` operations CLI. `main.swift` only calls `Joelclaw.main`;
+/// everything else lives here so tests run the real command path in-process.
+public struct Joelclaw: CLICommand {
+    public static let name = "joelclaw"
+    public static let abstract = "Operate the joelclaw system bus: status, infrastructure, events and runs."
+    public static let discussion = """
+    CONFIGURATION (environment):
+      JOELCLAW_REPO               repository checkout (default: current directory)
+      JOELCLAW_INVENTORY          inventory file (default: $JOELCLAW_REPO/infra/inventory.json)
+      INNGEST_BASE_URL            Inngest server (default: the embedded engine, http://127.0.0.1:8288)
+      INNGEST_EVENT_API_BASE_URL  event API base (default: INNGEST_BASE_URL)
+      INNGEST_API_BASE_URL        REST API base (default: INNGEST_BASE_URL)
+      INNGEST_EVENT_KEY           event key (default: NO_EVENT_KEY_SET)
+      INNGEST_SIGNING_KEY         sent as a Bearer token to the REST API when set
+      NO_COLOR                    disable colour (also off when output is not a terminal)
+    """
+    public static let subcommands: [any CLICommand.Type] = [StatusCommand.self, InfraCommand.self, SendCommand.self, RunsCommand.self]
+
+    public init(_ parsed: ParsedArguments) {}
+    public func run(in context: CLIContext) async throws -> ExitCode { .usage }
+
+    /// Parses `arguments` (without the program name), runs the command and
+    /// returns its exit code. Help goes to stdout; errors go to stderr.
+    public static func main(_ arguments: [String], context: CLIContext) async -> ExitCode {
+        var command: any CLICommand.Type = Joelclaw.self
+        var path = [name]
+        var rest = arguments[...]
+        // `joelclaw help infra apply` is `joelclaw infra apply --help`.
+        if rest.first == "help" {
+            rest = rest.dropFirst()
+            rest.append("--help")
+        }
+        while let next = rest.first, let sub = command.subcommands.first(where: { $0.name == next }) {
+            command = sub
+            path.append(sub.name)
+            rest = rest.dropFirst()
+        }
+        do {
+            if !command.subcommands.isEmpty {
+                // A group asked for nothing in particular: show what it offers.
+                if rest.isEmpty || rest.contains("--help") || rest.contains("-h") {
+                    context.stdout.write(HelpFormatter.help(command, path: path))
+                    return .success
+                }
+                throw UsageError(rest.first!.hasPrefix("-") ? "Unknown option '\(rest.first!)'" : "Unknown subcommand '\(rest.first!)'")
+            }
+            let parsed = try command.arguments.parse(Array(rest))
+            if parsed.wantsHelp {
+                context.stdout.write(HelpFormatter.help(command, path: path))
+                return .success
+            }
+            return try await command.init(parsed).run(in: context)
+        } catch let error as UsageError {
+            context.stderr.write("Error: \(error.message)\n\(HelpFormatter.usage(command, path: path))\n  See '\(path.joined(separator: " ")) --help' for more information.\n")
+            return .usage
+        } catch let error as CommandFailure {
+            context.stderr.write("Error: \(error.message)\n")
+            return error.exitCode
+        } catch let error as InventoryError {
+            context.stderr.write("Error: \(error)\n")
+            return .configuration
+        } catch {
+            context.stderr.write("Error: \(error)\n")
+            return .failure
+        }
+    }
+}
+
+/// `joelclaw infra`: a group for the infrastructure subcommands.
+public struct InfraCommand: CLICommand {
+    public static let name = "infra"
+    public static let abstract = "Render, validate and install the infra/ configuration."
+    public static let subcommands: [any CLICommand.Type] = [InfraApplyCommand.self]
+    public init(_ parsed: ParsedArguments) {}
+    public func run(in context: CLIContext) async throws -> ExitCode { .usage }
+}
