@@ -33,6 +33,12 @@ while read -r pkg probe; do
 done <<'LIST'
 yt-dlp yt-dlp
 LIST
+# PyPI package → a Python module that proves it is installed.
+while read -r pkg module; do
+  python3 -c "import $module" >/dev/null 2>&1 || need_pip+=("$pkg")
+done <<'LIST'
+pyyaml yaml
+LIST
 if [ ${#need_pip[@]} -gt 0 ]; then
   echo "test.sh: installing PyPI packages: ${need_pip[*]}" >&2
   python3 -m pip install -q "${need_pip[@]}" || python3 -m pip install -q --user "${need_pip[@]}"
