@@ -78,7 +78,7 @@ import Testing
         let status = await check(.kubernetes(namespace: "joelclaw", pod: "redis-0"), tools: tools, timeout: 0.4)
         #expect(status.state == .down)
         #expect(status.detail.contains("0.4s"))
-        #expect(Date().timeIntervalSince(start) < 2)
+        #expect(Date().timeIntervalSince(start) < 3, "killed at its timeout, not after the 20 s sleep")
     }
 
     @Test func remoteMachineCommandsGoThroughItsPrefix() async throws {

@@ -53,7 +53,7 @@ import Testing
         let status = await checker.check(service(.http(url: "http://127.0.0.1:\(server.port)/", expectStatus: HealthCheck.successStatuses, report: nil), timeout: 0.5), on: machine)
         #expect(status.state == .down)
         #expect(status.detail.contains("0.5s"))
-        #expect(status.latency >= 0.4 && status.latency < 2.0)
+        #expect(status.latency >= 0.4 && status.latency < 3.0)
     }
 
     @Test func tcpWithExpectedReply() async throws {
@@ -81,13 +81,13 @@ import Testing
         let status = await checker.check(service(.ssh(host: "127.0.0.1", port: port)), on: machine)
         #expect(status.state == .down)
         #expect(status.detail.localizedCaseInsensitiveContains("refused"))
-        #expect(status.latency < 1)
+        #expect(status.latency < 2)
     }
 
     @Test func sshDegradedWhenConnectedButSilent() async throws {
         let server = try LoopbackServer(.hang)
         defer { server.stop() }
-        let status = await checker.check(service(.ssh(host: "127.0.0.1", port: server.port), timeout: 0.4), on: machine)
+        let status = await checker.check(service(.ssh(host: "127.0.0.1", port: server.port), timeout: 0.6), on: machine)
         #expect(status.state == .degraded)
         #expect(status.detail.contains("no reply"))
     }
@@ -110,7 +110,7 @@ import Testing
         let elapsed = Date().timeIntervalSince(start)
         #expect(results.map(\.service) == services.map(\.name))
         #expect(results.allSatisfy { $0.state == .down })
-        #expect(elapsed < 2.5, "took \(elapsed)s")
+        #expect(elapsed < 3.5, "took \(elapsed)s; serial would be 4 s or more")
     }
 
     @Test func serviceStateIsTheWorstOfItsChecks() async throws {

@@ -31,6 +31,20 @@ public struct ProcessCommandRunner: CommandRunner {
 
     public func run(_ command: Command) async throws -> CommandResult {
         guard let executable = resolve(command.executable) else { throw CommandError.notFound(command.executable) }
+        // ETXTBSY: the executable was just written and some other child forked
+        // meanwhile still holds it open; exec succeeds moments later.
+        var attempt = 0
+        while true {
+            do {
+                return try await launch(command, executable: executable)
+            } catch CommandError.launchFailed(_, let why) where why.contains("Text file busy") && attempt < 5 {
+                attempt += 1
+                try? await Task.sleep(nanoseconds: 20_000_000)
+            }
+        }
+    }
+
+    func launch(_ command: Command, executable: String) async throws -> CommandResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = command.arguments

@@ -41,10 +41,14 @@ public struct HealthChecker: Sendable {
         let results = await withTaskGroup(of: (Int, ProbeResult).self) { group in
             for (i, check) in service.checks.enumerated() {
                 group.addTask {
-                    let r = await withDeadline(timeout + 0.2) {
-                        await self.probe(check, machine: machine, timeout: timeout)
-                    } fallback: {
-                        ProbeResult(.down, "no answer within \(TCPProbe.format(timeout))s")
+                    let fallback = { @Sendable in ProbeResult(.down, "no answer within \(TCPProbe.format(timeout))s") }
+                    let r: ProbeResult
+                    if let blocking = Self.blockingProbe(check, timeout: timeout) {
+                        r = await blockingWithDeadline(timeout + 0.25, blocking, fallback: fallback)
+                    } else {
+                        r = await withDeadline(timeout + 0.25) {
+                            await self.probe(check, machine: machine, timeout: timeout)
+                        } fallback: { fallback() }
                     }
                     return (i, r)
                 }
@@ -76,14 +80,9 @@ public struct HealthChecker: Sendable {
         switch check {
         case let .http(url, expect, report):
             return await probeHTTP(url: url, expect: expect, report: report, timeout: timeout)
-        case let .tcp(host, port, send, expect):
-            let outcome = await onDedicatedThread {
-                TCPProbe.probe(host: host, port: port, timeout: timeout, send: send, awaitReply: expect != nil)
-            }
-            return Self.verdict(outcome, expect: expect, what: "\(host):\(port)")
-        case let .ssh(host, port):
-            let outcome = await onDedicatedThread { TCPProbe.probe(host: host, port: port, timeout: timeout, awaitReply: true) }
-            return Self.verdict(outcome, expect: "SSH-", what: "ssh \(host):\(port)")
+        case .tcp, .ssh:
+            let body = Self.blockingProbe(check, timeout: timeout)!
+            return await onDedicatedThread(body)
         case let .launchd(label, mustRun):
             return await CommandProbe(runner: commands, prefix: machine.commandPrefix, timeout: timeout).launchd(label, mustRun: mustRun)
         case let .docker(container):
@@ -92,6 +91,24 @@ public struct HealthChecker: Sendable {
             return await CommandProbe(runner: commands, prefix: machine.commandPrefix, timeout: timeout).systemd(unit)
         case let .kubernetes(namespace, pod):
             return await CommandProbe(runner: commands, prefix: machine.commandPrefix, timeout: timeout).kubernetes(namespace, pod)
+        }
+    }
+
+    /// The socket probes, as blocking closures to run on their own thread;
+    /// `nil` for probes that are asynchronous already. The deadline is fixed now,
+    /// before any thread starts.
+    static func blockingProbe(_ check: HealthCheck, timeout: Double) -> (@Sendable () -> ProbeResult)? {
+        let deadline = Date().addingTimeInterval(timeout)
+        switch check {
+        case let .tcp(host, port, send, expect):
+            return {
+                verdict(TCPProbe.probe(host: host, port: port, deadline: deadline, send: send, awaitReply: expect != nil),
+                        expect: expect, what: "\(host):\(port)")
+            }
+        case let .ssh(host, port):
+            return { verdict(TCPProbe.probe(host: host, port: port, deadline: deadline, awaitReply: true), expect: "SSH-", what: "ssh \(host):\(port)") }
+        default:
+            return nil
         }
     }
 

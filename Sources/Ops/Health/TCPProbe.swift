@@ -19,9 +19,11 @@ public enum TCPProbeOutcome: Sendable, Equatable {
 /// reading the reply. Blocking is fine here: callers run it with
 /// `onDedicatedThread`. Non-blocking `connect` + `poll` bound every wait.
 public enum TCPProbe {
-    public static func probe(host: String, port: Int, timeout: Double, send: String? = nil,
+    /// `deadline` is absolute, fixed by the caller before the probe is handed
+    /// to a thread, so a slow thread start eats into the budget instead of extending it.
+    public static func probe(host: String, port: Int, deadline: Date, send: String? = nil,
                              awaitReply: Bool = false) -> TCPProbeOutcome {
-        let deadline = Date().addingTimeInterval(timeout)
+        let timeout = max(0, deadline.timeIntervalSinceNow)
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         #if canImport(Glibc)

@@ -52,6 +52,21 @@ func withDeadline<T: Sendable>(_ seconds: Double, operation: @escaping @Sendable
     return value
 }
 
+/// `withDeadline` for blocking work: `body` runs on its own thread and
+/// answers directly, so its result never waits for a free concurrency thread
+/// to be delivered (on a loaded 2-core machine that hop can take longer than
+/// the slack before the fallback fires).
+func blockingWithDeadline<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () -> T,
+                                       fallback: @escaping @Sendable () -> T) async -> T {
+    let shot = OneShot<T>()
+    Thread.detachNewThread { shot.resolve(body()) }
+    let timer = DispatchWorkItem { shot.resolve(fallback()) }
+    DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: timer)
+    let value = await shot.value
+    timer.cancel()
+    return value
+}
+
 /// Runs blocking work (a socket wait, a DNS lookup) on its own thread so it
 /// never occupies one of the few cooperative threads Swift concurrency has.
 func onDedicatedThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {

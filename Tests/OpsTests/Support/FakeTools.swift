@@ -15,11 +15,20 @@ final class FakeTools: @unchecked Sendable {
 
     /// Adds `name` running `body` (POSIX sh) after logging `name args…`.
     func add(_ name: String, _ body: String = "exit 0") throws {
-        try directory.write("bin/\(name)", """
+        let script = """
         #!/bin/sh
         printf '%s\\n' "\(name) $*" >> '\(logPath)'
         \(body)
-        """, executable: true)
+        """
+        // Written through a close-on-exec descriptor and renamed into place,
+        // so no child forked meanwhile keeps it open (exec would fail, ETXTBSY).
+        let path = "\(bin)/\(name)", temp = "\(bin)/.\(name).tmp"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        let bytes = Array(script.utf8)
+        let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        guard written == bytes.count, rename(temp, path) == 0 else { throw POSIXError(.EIO) }
     }
 
     /// The command lines run so far, in order.
