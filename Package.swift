@@ -60,6 +60,9 @@ let package = Package(
         // Worker + embedded engine in one process, killed with SIGKILL by EngineTests' crash test.
         .executableTarget(name: "EngineCrashHarness", dependencies: ["Engine", "InngestProtocol", "HTTP", "JSON"],
                           path: "Tests/EngineCrashHarness"),
+        // bench/engine/run.sh: end-to-end latency, throughput and file growth of the embedded engine.
+        .executableTarget(name: "EngineBench", dependencies: ["Engine", "InngestProtocol", "HTTP", "JSON", "SQLite"],
+                          path: "bench/engine/EngineBench"),
         .testTarget(name: "FunctionsTests", dependencies: ["Functions", "Engine", "InngestProtocol", "JSON", "HTTP", "SQLite", "Ops"]),
         .testTarget(name: "OpsTests", dependencies: ["Ops", "JSON", "HTTP"]),
         .testTarget(name: "WorkerTests", dependencies: ["HTTP", "JSON"]),
