@@ -55,3 +55,29 @@ struct CronScheduleTests {
         #expect(error?.description.contains(fragment) == true, "\(String(describing: error))")
     }
 }
+
+@Suite("Duration and time text")
+struct DurationTextTests {
+    @Test(arguments: [("500ms", 500), ("30s", 30_000), ("2h45m", 9_900_000), ("1d", 86_400_000), ("1w", 604_800_000), ("1.5s", 1_500)])
+    func parsesDurations(_ text: String, _ expected: Int64) {
+        #expect(DurationText.milliseconds(text) == expected)
+    }
+
+    @Test func rejectsNonDurations() {
+        for text in ["", "5", "ten seconds", "5y", "-1s"] { #expect(DurationText.milliseconds(text) == nil, "\(text)") }
+    }
+
+    @Test func formatsRFC3339LikeFoundation() {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        for ms: Int64 in [0, 951_782_400_123, 1_767_225_599_999, 4_102_444_800_001, 1_709_164_800_500] {
+            #expect(DurationText.rfc3339(milliseconds: ms) == formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000)))
+        }
+    }
+
+    @Test func sleepDeadlinesAcceptDatesAndDurations() {
+        #expect(DurationText.deadline("10s", now: 1_000) == 11_000)
+        #expect(DurationText.deadline("2026-01-01T00:00:10Z", now: 0) == 1_767_225_610_000)
+        #expect(DurationText.deadline("soon", now: 0) == nil)
+    }
+}
