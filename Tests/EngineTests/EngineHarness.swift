@@ -18,7 +18,8 @@ final class EngineHarness: @unchecked Sendable {
     let client: any HTTPClient
 
     static func start(appId: String = "test-app", functions: [InngestFunction], manualClock: Bool = false,
-                      databasePath: String? = nil, configure: (inout EmbeddedEngineConfiguration) -> Void = { _ in }) async throws -> EngineHarness {
+                      databasePath: String? = nil, sdkSigningKey: String? = nil,
+                      configure: (inout EmbeddedEngineConfiguration) -> Void = { _ in }) async throws -> EngineHarness {
         let temp = temporaryDatabasePath("engine.sqlite")
         let path = databasePath ?? temp.path
         var config = EmbeddedEngineConfiguration(databasePath: path)
@@ -34,7 +35,12 @@ final class EngineHarness: @unchecked Sendable {
         let engine = EmbeddedEngine(configuration: config, client: client)
         try engine.start()
 
-        let inngestConfig = InngestConfiguration(mode: .dev, apiBaseURL: engine.baseURL, eventAPIBaseURL: engine.baseURL)
+        // With a key the SDK runs in cloud mode: it verifies every call's signature and
+        // authenticates its sync, as against `inngest start`.
+        let inngestConfig = try InngestConfiguration(mode: sdkSigningKey == nil ? .dev : .cloud,
+                                                     signingKey: sdkSigningKey.map { try SigningKey(parsing: $0) },
+                                                     eventKey: sdkSigningKey == nil ? nil : "bench-key",
+                                                     apiBaseURL: engine.baseURL, eventAPIBaseURL: engine.baseURL)
         let inngest = Inngest(appId: appId, functions: functions, configuration: inngestConfig, httpClient: client,
                               logSink: SilentLogSink())
         let worker = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), handler: inngest.handler)
