@@ -19,8 +19,7 @@ struct EngineFlowTests {
         let tally = Tally()
         let h = try await EngineHarness.start(functions: [Self.approval(tally)], manualClock: true)
         let id = try await h.send("test/request", ["id": "r1"])
-        try await h.eventually("wait registered") { h.engine.runs(forEvent: id).count == 1 }
-        try await Task.sleep(nanoseconds: 100_000_000)
+        try await h.awaitQueued("wait_timeout")
         try await h.send("test/reply", ["id": "other", "ok": true, "note": "wrong id"])
         try await h.send("test/reply", ["id": "r1", "ok": false, "note": "not ok"])
         try await h.send("test/reply", ["id": "r1", "ok": true, "note": "approved"])
@@ -34,7 +33,7 @@ struct EngineFlowTests {
         let tally = Tally()
         let h = try await EngineHarness.start(functions: [Self.approval(tally)], manualClock: true)
         let id = try await h.send("test/request", ["id": "r2"])
-        try await Task.sleep(nanoseconds: 150_000_000)
+        try await h.awaitQueued("wait_timeout")
         h.clock?.advance(bySeconds: 3601)
         let runs = try await h.finishedRuns(forEvent: id)
         #expect(runs[0]["output"] == "timed out")
@@ -94,7 +93,7 @@ struct EngineFlowTests {
         let keep = try await h.send("test/job", ["job": "keep"])
         let drop = try await h.send("test/job", ["job": "drop"])
         try await h.eventually("both started") { tally.count("start") == 2 }
-        try await Task.sleep(nanoseconds: 100_000_000)
+        try await h.awaitQueued("sleep", count: 2)
         try await h.send("test/job.cancel", ["job": "drop"])
         let dropped = try await h.finishedRuns(forEvent: drop)
         #expect(dropped[0]["status"] == "Cancelled")

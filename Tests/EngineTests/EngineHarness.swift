@@ -3,6 +3,7 @@ import Foundation
 import HTTP
 import InngestProtocol
 import JSON
+import SQLite
 
 /// An embedded engine and a worker serving real Inngest functions, both on
 /// loopback sockets bound to free ports, wired together exactly as in
@@ -93,6 +94,18 @@ final class EngineHarness: @unchecked Sendable {
             try await Task.sleep(nanoseconds: 5_000_000)
         }
         throw HarnessError("timed out waiting for \(what)")
+    }
+
+    /// Number of durable queue items of `kind` (`sleep`, `wait_timeout`, `call`, ...), read
+    /// through a second connection; lets clock-driven tests advance time only once the
+    /// timer they mean to fire is on disk.
+    func queued(_ kind: String) throws -> Int {
+        try SQLiteDatabase(path: databasePath).queryOne("SELECT count(*) FROM queue WHERE kind = ?", [.text(kind)])?.int(0) ?? 0
+    }
+
+    /// Waits until `count` queue items of `kind` exist.
+    func awaitQueued(_ kind: String, count: Int = 1) async throws {
+        try await eventually("\(count) \(kind) item(s) queued") { try queued(kind) >= count }
     }
 
     /// Issues a raw request against the engine API.

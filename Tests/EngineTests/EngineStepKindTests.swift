@@ -114,7 +114,7 @@ struct EngineStepKindTests {
         let h = try await EngineHarness.start(functions: [fn], manualClock: true)
         let id = try await h.send("test/nap")
         try await h.eventually("first step ran") { tally.count("before") == 1 }
-        try await Task.sleep(nanoseconds: 100_000_000)
+        try await h.awaitQueued("sleep")
         #expect(tally.count("after") == 0)
         #expect(h.engine.runs(forEvent: id).first?["status"] == "Running")
         h.clock?.advance(bySeconds: 2 * 3600)
