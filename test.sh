@@ -46,6 +46,19 @@ if [ ${#need_pip[@]} -gt 0 ]; then
 fi
 # A --user install puts its commands here; the tests look them up on PATH.
 export PATH="$PATH:$(python3 -m site --user-base 2>/dev/null || echo "$HOME/.local")/bin"
+# PyPI package → a Python module that proves it is installed.
+need_pip=()
+while read -r pkg module; do
+  python3 -c "import $module" >/dev/null 2>&1 || need_pip+=("$pkg")
+done <<'LIST'
+inngest inngest
+LIST
+if [ ${#need_pip[@]} -gt 0 ]; then
+  echo "test.sh: installing PyPI packages: ${need_pip[*]}" >&2
+  python3 -m pip install -q "${need_pip[@]}" || python3 -m pip install -q --user "${need_pip[@]}"
+fi
+# Interop tests with the Python SDK fail (rather than skip) when it is missing.
+export INNGEST_INTEROP_REQUIRED=1
 
 swift build --build-tests
 swift test --skip-build "$@"
