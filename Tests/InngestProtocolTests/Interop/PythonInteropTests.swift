@@ -6,12 +6,12 @@ import JSON
 
 /// Interop with the Python SDK: signatures verify both ways, and the payloads
 /// this SDK emits are accepted by the Python SDK's own pydantic models.
-@Suite(.enabled(if: PythonPeer.shouldRun, "python3 with the inngest package is not installed (test.sh installs it)"))
+@Suite(.enabled("python3 with the inngest package is installed (test.sh installs it)") { await PythonPeer.shouldRun() })
 struct PythonInteropTests {
     static let key = "signkey-test-8ee2262a15e8d3c42d6a840db7af3de2aab08ef632b32a37a687f24b34dba3ff"
     static let fallbackKey = "signkey-test-00112233445566778899aabbccddeeff"
 
-    @Test func signaturesVerifyBothWays() throws {
+    @Test func signaturesVerifyBothWays() async throws {
         let key = try SigningKey(parsing: Self.key)
         let now = Int64(Date().timeIntervalSince1970)
         let body = String(decoding: CallBody.make(), as: UTF8.self)
@@ -22,7 +22,7 @@ struct PythonInteropTests {
         let responseBody = #"[{"op":"StepRun","id":"x","data":1}]"#
         let responseHeader = RequestSignature.sign(body: Array(responseBody.utf8), key: key, timestamp: now)
 
-        let results = try PythonPeer.check([
+        let results = try await PythonPeer.check([
             ["kind": "verify_request", "key": .string(Self.key), "header": .string(swiftHeader), "body": .string(body)],
             ["kind": "verify_request", "key": .string(Self.key), "fallback": .string(Self.fallbackKey),
              "header": .string(fallbackHeader), "body": .string(body)],
@@ -46,10 +46,10 @@ struct PythonInteropTests {
                 || RequestSignature.verify(header: pyHeader, body: Array((body + "x").utf8), keys: [key], now: now) == .failure(.mismatch))
     }
 
-    @Test func hashesAgree() throws {
+    @Test func hashesAgree() async throws {
         let ids = ["a", "my-step-id:1", "send-welcome:2", "ünïcode step"]
         let keys = [Self.key, "signkey-prod-12345678"]
-        let results = try PythonPeer.check(ids.map { ["kind": "hash_step_id", "id": .string($0)] }
+        let results = try await PythonPeer.check(ids.map { ["kind": "hash_step_id", "id": .string($0)] }
                                            + keys.map { ["kind": "hash_signing_key", "key": .string($0)] })
         for (i, id) in ids.enumerated() {
             #expect(results[i]["detail"] == .string(Hashing_sha1(id)), "step id \(id)")
@@ -75,11 +75,11 @@ struct PythonInteropTests {
                       singleton: .init(key: "event.data.s", mode: .skip),
                       onFailure: { _ in })) { _ in }
 
-    @Test func registerPayloadMatchesPythonAndPassesItsModels() throws {
+    @Test func registerPayloadMatchesPythonAndPassesItsModels() async throws {
         let inngest = devInngest([Self.allOptions])
         let url = "http://127.0.0.1:3000/api/inngest"
         let functions = try #require(RegisterPayload.functions(of: inngest, serveURL: url).arrayValue)
-        let results = try PythonPeer.check([
+        let results = try await PythonPeer.check([
             ["kind": "python_function_config", "app_id": "test-app", "url": .string(url)],
             ["kind": "validate", "model": "FunctionConfig", "data": functions[0]],
             ["kind": "validate", "model": "FunctionConfig", "data": functions[1]],
@@ -105,7 +105,7 @@ struct PythonInteropTests {
         let unauthenticated = await inngest.handler.handle(HTTPRequest(method: "GET", target: "/api/inngest"))
         var inBandJSON = try #require(inBand.json)
         inBandJSON["framework"] = "flask"  // Python's Framework enum lists only Python frameworks
-        let results = try PythonPeer.check([
+        let results = try await PythonPeer.check([
             ["kind": "validate", "model": "InBandSynchronizeResponse", "data": inBandJSON, "allow_extra": true],
             ["kind": "validate", "model": "AuthenticatedInspection", "data": try #require(authenticated.json)],
             ["kind": "validate", "model": "UnauthenticatedInspection", "data": try #require(unauthenticated.json), "allow_extra": true],
@@ -137,7 +137,7 @@ struct PythonInteropTests {
         #expect(Set(ops.compactMap { $0["op"]?.stringValue }) == ["StepError", "StepRun", "WaitForEvent", "StepPlanned", "Sleep", "InvokeFunction"])
 
         // StepInfo covers the step's identity and options; data/error travel beside it in Python.
-        let results = try PythonPeer.check(ops.map { op in
+        let results = try await PythonPeer.check(ops.map { op in
             var info = op
             info["data"] = nil
             info["error"] = nil
