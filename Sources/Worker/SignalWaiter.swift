@@ -8,42 +8,48 @@ import Darwin
 
 /// Turns SIGTERM and SIGINT into an awaitable event. launchd sends SIGTERM
 /// on every restart; the worker answers by draining, not by dying mid-request.
-enum SignalWaiter {
-    /// Suspends until one of `signals` arrives and returns its name.
-    static func wait(for signals: [Int32] = [SIGTERM, SIGINT]) async -> String {
-        await withCheckedContinuation { continuation in
-            let state = State()
-            for number in signals {
-                signal(number, SIG_IGN)  // Dispatch sees it instead of the default action
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler {
-                    guard state.claim() else { return }
-                    continuation.resume(returning: number == SIGTERM ? "SIGTERM" : number == SIGINT ? "SIGINT" : "signal \(number)")
-                }
-                source.resume()
-                state.keep(source)
-            }
+///
+/// Install it before the server starts listening, so a signal that arrives
+/// right after start-up is already caught rather than killing the process.
+final class SignalWaiter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var received: String?
+    private var waiter: CheckedContinuation<String, Never>?
+    private var sources: [DispatchSourceSignal] = []
+
+    /// Starts catching `signals` now; the first one is remembered, later ones are ignored.
+    init(signals: [Int32] = [SIGTERM, SIGINT]) {
+        for number in signals {
+            signal(number, SIG_IGN)  // Dispatch sees it instead of the default action
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            let name = number == SIGTERM ? "SIGTERM" : number == SIGINT ? "SIGINT" : "signal \(number)"
+            source.setEventHandler { [weak self] in self?.deliver(name) }
+            source.resume()
+            sources.append(source)
         }
     }
 
-    /// Resumes the continuation once. Holds the sources, whose handlers hold
-    /// it back: the cycle is deliberate and keeps them alive for the process's
-    /// life, so a second signal is ignored rather than fatal.
-    private final class State: @unchecked Sendable {
-        private let lock = NSLock()
-        private var claimed = false
-        private var sources: [DispatchSourceSignal] = []
-
-        func claim() -> Bool {
-            lock.lock(); defer { lock.unlock() }
-            if claimed { return false }
-            claimed = true
-            return true
+    /// Suspends until the first signal (returns at once if one already came).
+    func wait() async -> String {
+        await withCheckedContinuation { continuation in
+            lock.lock()
+            if let received {
+                lock.unlock()
+                continuation.resume(returning: received)
+                return
+            }
+            waiter = continuation
+            lock.unlock()
         }
+    }
 
-        func keep(_ source: DispatchSourceSignal) {
-            lock.lock(); defer { lock.unlock() }
-            sources.append(source)
-        }
+    private func deliver(_ name: String) {
+        lock.lock()
+        guard received == nil else { lock.unlock(); return }
+        received = name
+        let w = waiter
+        waiter = nil
+        lock.unlock()
+        w?.resume(returning: name)
     }
 }

@@ -26,6 +26,7 @@ case .invalid(let problems):
     exit(2)
 }
 
+let signals = SignalWaiter()
 let logger = Logger(minimumLevel: configuration.logLevel)
 let services = WorkerServices(configuration: configuration, logger: logger)
 let server = HTTPServer(configuration: configuration.server, handler: services.makeRouter())
@@ -37,7 +38,7 @@ do {
 }
 logger.info("listening", ["host": .string(configuration.host), "port": .int(server.port), "version": .string(WorkerServices.version)])
 
-let received = await SignalWaiter.wait()
+let received = await signals.wait()
 logger.info("stopping", ["signal": .string(received), "drainSeconds": .double(configuration.drainTimeout)])
 await server.shutdown(drain: configuration.drainTimeout)
 logger.info("stopped")

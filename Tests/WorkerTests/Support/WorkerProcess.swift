@@ -1,0 +1,94 @@
+import Foundation
+import JSON
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The built `worker` executable, run as a real child process with its
+/// stderr (JSON-lines log) captured.
+final class WorkerProcess: @unchecked Sendable {
+    struct Failure: Error, CustomStringConvertible { let description: String }
+
+    let process = Process()
+    private let errorPipe = Pipe()
+    private let lock = NSLock()
+    private var errorText = ""
+
+    /// Next to the test bundle in the build products directory.
+    static func binary() throws -> URL {
+        var candidates: [URL] = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            candidates.append(bundle.bundleURL.deletingLastPathComponent())
+        }
+        for dir in candidates {
+            let url = dir.appendingPathComponent("worker")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        throw Failure(description: "worker binary not found near \(candidates.map(\.path)); build it with `swift build --build-tests`")
+    }
+
+    init(arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = try Self.binary()
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("WORKER_") }
+        env.merge(environment) { $1 }
+        process.environment = env
+        process.standardError = errorPipe
+        process.standardOutput = FileHandle.nullDevice
+        errorPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.lock()
+            self.errorText += String(decoding: data, as: UTF8.self)
+            self.lock.unlock()
+        }
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+        errorPipe.fileHandleForReading.readabilityHandler = nil
+    }
+
+    var stderr: String { lock.lock(); defer { lock.unlock() }; return errorText }
+
+    /// The log lines so far, each parsed as JSON.
+    var logLines: [JSON] {
+        stderr.split(separator: "\n").compactMap { try? JSON(parsing: String($0)) }
+    }
+
+    /// Waits for a log line with `msg` == `message`.
+    func waitForLog(_ message: String, timeout: Double = 10) async throws -> JSON {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let line = logLines.first(where: { $0["msg"]?.stringValue == message }) { return line }
+            if !process.isRunning, logLines.first(where: { $0["msg"]?.stringValue == message }) == nil {
+                throw Failure(description: "worker exited (\(process.terminationStatus)) before logging \(message): \(stderr)")
+            }
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+        throw Failure(description: "no \(message) log within \(timeout) s: \(stderr)")
+    }
+
+    /// The port the worker logged at start.
+    func listeningPort() async throws -> Int {
+        let line = try await waitForLog("listening")
+        guard let port = line["port"]?.intValue else { throw Failure(description: "no port in \(line)") }
+        return port
+    }
+
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits for the process to exit and returns its status.
+    func exitStatus(timeout: Double = 10) async throws -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning {
+            guard Date() < deadline else { throw Failure(description: "worker still running after \(timeout) s") }
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+        try await Task.sleep(nanoseconds: 20_000_000)  // let the last stderr bytes arrive
+        return process.terminationStatus
+    }
+}
