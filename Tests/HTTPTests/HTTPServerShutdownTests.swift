@@ -52,7 +52,7 @@ import Testing
         try await Task.sleep(nanoseconds: 50_000_000)
         let start = ContinuousClock.now
         await server.shutdown(drain: 0.2)
-        #expect(ContinuousClock.now - start < .seconds(3))
+        #expect(ContinuousClock.now - start < .seconds(8))
         #expect(await c.isClosedByServer())
         gate.open()
     }
