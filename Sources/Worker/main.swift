@@ -29,7 +29,14 @@ case .invalid(let problems):
 let signals = SignalWaiter()
 let logger = Logger(minimumLevel: configuration.logLevel)
 let services = WorkerServices(configuration: configuration, logger: logger)
-let server = HTTPServer(configuration: configuration.server, handler: services.makeRouter())
+let inngest: InngestServing
+switch InngestServing.make(environment: ProcessInfo.processInfo.environment, logger: logger) {
+case .success(let serving): inngest = serving
+case .failure(let problems):
+    for problem in problems.messages { FileHandle.standardError.write(Data("worker: \(problem)\n".utf8)) }
+    exit(2)
+}
+let server = HTTPServer(configuration: configuration.server, handler: inngest.mounted(on: services.makeRouter()))
 do {
     try server.start()
 } catch {
@@ -37,6 +44,7 @@ do {
     exit(1)
 }
 logger.info("listening", ["host": .string(configuration.host), "port": .int(server.port), "version": .string(WorkerServices.version)])
+inngest.startSync(host: configuration.host, port: server.port)
 
 let received = await signals.wait()
 logger.info("stopping", ["signal": .string(received), "drainSeconds": .double(configuration.drainTimeout)])

@@ -11,7 +11,9 @@ enum PythonPeer {
     /// Whether the interop suite should run: required, or `python3 -c 'import inngest'` works here.
     static func shouldRun() async -> Bool {
         if isRequired { return true }
-        return (try? await run(script: "import inngest", input: []))?.status == 0
+        // find_spec does not import the package, so this costs only an interpreter start.
+        return (try? await run(script: "import importlib.util, sys; sys.exit(importlib.util.find_spec('inngest') is None)",
+                               input: []))?.status == 0
     }
 
     struct Failure: Error, CustomStringConvertible {
