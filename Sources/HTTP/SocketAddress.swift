@@ -11,13 +11,16 @@ enum SocketAddress {
     }
 
     /// Binds a non-blocking listening socket on `host:port` (port 0 picks a
-    /// free one) and returns it with the port actually bound.
-    static func listen(host: String, port: Int, backlog: Int32) throws -> (fd: Int32, port: Int) {
+    /// free one) and returns it with the port actually bound. With
+    /// `reusePort`, several sockets may bind the same port and the kernel
+    /// spreads new connections across them (Linux `SO_REUSEPORT`).
+    static func listen(host: String, port: Int, backlog: Int32, reusePort: Bool = false) throws -> (fd: Int32, port: Int) {
         var lastError = "no address for \(host)"
         for candidate in try resolve(host: host, port: port, passive: true) {
             let fd = socket(candidate.family, Socket.streamType, 0)
             guard fd >= 0 else { lastError = Socket.errorText(errno); continue }
             Socket.setOption(fd, SOL_SOCKET, SO_REUSEADDR)
+            if reusePort { Socket.setOption(fd, SOL_SOCKET, SO_REUSEPORT) }
             let bound = candidate.storage.withUnsafeBytes {
                 bind(fd, $0.baseAddress!.assumingMemoryBound(to: sockaddr.self), candidate.length)
             }

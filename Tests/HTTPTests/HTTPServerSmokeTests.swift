@@ -16,3 +16,27 @@ import Testing
         }
     }
 }
+
+@Suite struct HTTPServerStartTests {
+    @Test func secondServerOnTheSamePortIsRefused() async throws {
+        let config = HTTPServerConfiguration(eventLoops: 2)
+        let first = HTTPServer(configuration: config, handler: ClosureHTTPHandler { _ in HTTPResponse(status: 200) })
+        try first.start()
+        var same = config
+        same.port = first.port
+        let second = HTTPServer(configuration: same, handler: ClosureHTTPHandler { _ in HTTPResponse(status: 200) })
+        #expect(throws: HTTPServer.StartError.self) { try second.start() }
+        #expect(throws: HTTPServer.StartError.alreadyStarted) { try first.start() }
+        await first.shutdown(drain: 0.1)
+    }
+
+    @Test func everyLoopServesConnections() async throws {
+        try await withServer(HTTPServerConfiguration(eventLoops: 3), handler: echoHandler) { server in
+            for i in 0..<12 {
+                let c = try await RawConnection(port: server.port)
+                try await c.send("GET /\(i) HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+                #expect(try await c.response().headers["X-Path"] == "/\(i)")
+            }
+        }
+    }
+}
