@@ -36,7 +36,9 @@ case .failure(let problems):
     for problem in problems.messages { FileHandle.standardError.write(Data("worker: \(problem)\n".utf8)) }
     exit(2)
 }
-let server = HTTPServer(configuration: configuration.server, handler: inngest.mounted(on: services.makeRouter()))
+let router = inngest.mounted(on: services.makeRouter())
+let handler: any HTTPHandler = configuration.logLevel == .debug ? AccessLog(next: router, logger: logger) : router
+let server = HTTPServer(configuration: configuration.server, handler: handler)
 do {
     try server.start()
 } catch {

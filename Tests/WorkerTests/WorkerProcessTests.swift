@@ -22,6 +22,9 @@ import Darwin
         #expect((body["uptime"]?.doubleValue ?? -1) >= 0)
         let missing = try await SocketHTTPClient().send(HTTPClientRequest(method: "GET", url: "http://127.0.0.1:\(port)/nope"))
         #expect(missing.status == 404)
+        // Debug level logs each request.
+        let access = try await worker.waitForLog("request")
+        #expect(access["path"]?.stringValue == "/health" && access["status"]?.intValue == 200)
         worker.signal(SIGINT)
         #expect(try await worker.exitStatus() == 0)
         // Every line of the log is a JSON object with ts, level and msg.
