@@ -34,12 +34,28 @@ final class EventPoller: @unchecked Sendable {
     }
 
     private struct State {
-        var waiters: [Int32: Waiter] = [:]
+        private(set) var waiters: [Int32: Waiter] = [:]
+        /// Waiters with a deadline; while there are none the loop sleeps
+        /// without a timeout, so an idle process is not woken at all.
+        private(set) var timedWaiters = 0
         var remoteJobs: [UnownedJob] = []
         var sleeping = false
+        var sleepingIndefinitely = false
         var idleCancelled = false
         var allCancelled = false
         var stopped = false
+
+        mutating func insert(_ waiter: Waiter, for fd: Int32) {
+            if let old = waiters.updateValue(waiter, forKey: fd), old.deadline != 0 { timedWaiters -= 1 }
+            if waiter.deadline != 0 { timedWaiters += 1 }
+        }
+
+        @discardableResult
+        mutating func remove(_ fd: Int32) -> Waiter? {
+            guard let w = waiters.removeValue(forKey: fd) else { return nil }
+            if w.deadline != 0 { timedWaiters -= 1 }
+            return w
+        }
     }
 
     private let state = Locked(State())
@@ -79,14 +95,18 @@ final class EventPoller: @unchecked Sendable {
     /// nanoseconds, 0 for none) passes, or the wait is cancelled.
     func wait(_ fd: Int32, for interest: Interest, deadline: UInt64, kind: WaitKind) async -> WaitResult {
         await withUnsafeContinuation { continuation in
-            let refused: Bool = state.withLock { s in
-                if s.allCancelled || (kind == .idle && s.idleCancelled) { return true }
-                s.waiters[fd] = Waiter(continuation: continuation, deadline: deadline, kind: kind)
-                return false
+            let (refused, wake): (Bool, Bool) = state.withLock { s in
+                if s.allCancelled || (kind == .idle && s.idleCancelled) { return (true, false) }
+                s.insert(Waiter(continuation: continuation, deadline: deadline, kind: kind), for: fd)
+                // A loop asleep without a timeout must start ticking for this deadline.
+                let wake = deadline != 0 && s.sleeping && s.sleepingIndefinitely
+                if wake { s.sleepingIndefinitely = false }
+                return (false, wake)
             }
             if refused { continuation.resume(returning: .cancelled); return }
+            if wake { backend.wake() }
             if !backend.arm(fd, interest) {
-                let waiter = state.withLock { $0.waiters.removeValue(forKey: fd) }
+                let waiter = state.withLock { $0.remove(fd) }
                 waiter?.continuation.resume(returning: .ready)  // the read or write reports the error
             }
         }
@@ -97,7 +117,7 @@ final class EventPoller: @unchecked Sendable {
         let woken: [Waiter] = state.withLock { s in
             s.idleCancelled = true
             let idle = s.waiters.filter { $0.value.kind == .idle }
-            for fd in idle.keys { s.waiters.removeValue(forKey: fd) }
+            for fd in idle.keys { s.remove(fd) }
             return Array(idle.values)
         }
         for w in woken { w.continuation.resume(returning: .cancelled) }
@@ -109,7 +129,7 @@ final class EventPoller: @unchecked Sendable {
             s.idleCancelled = true
             s.allCancelled = true
             let all = Array(s.waiters.values)
-            s.waiters.removeAll()
+            for fd in s.waiters.keys { s.remove(fd) }
             return all
         }
         for w in woken { w.continuation.resume(returning: .cancelled) }
@@ -156,31 +176,33 @@ final class EventPoller: @unchecked Sendable {
             for job in running { runJob(job) }
             running.removeAll(keepingCapacity: true)
 
-            let (stopped, hasRemote) = state.withLock { s -> (Bool, Bool) in
+            let (stopped, hasRemote, timeout) = state.withLock { s -> (Bool, Bool, Int32) in
                 if !s.remoteJobs.isEmpty {
                     localJobs.append(contentsOf: s.remoteJobs)
                     s.remoteJobs.removeAll(keepingCapacity: true)
-                    return (s.stopped, true)
+                    return (s.stopped, true, 0)
                 }
                 s.sleeping = localJobs.isEmpty
-                return (s.stopped, false)
+                s.sleepingIndefinitely = s.sleeping && s.timedWaiters == 0
+                return (s.stopped, false, !s.sleeping ? 0 : s.sleepingIndefinitely ? -1 : tickMilliseconds)
             }
             if stopped && localJobs.isEmpty && !hasRemote { break }
 
             ready.removeAll(keepingCapacity: true)
-            backend.poll(timeoutMilliseconds: localJobs.isEmpty ? tickMilliseconds : 0, into: &ready)
+            backend.poll(timeoutMilliseconds: timeout, into: &ready)
             let now = MonotonicClock.now()
             let sweep = now >= nextSweep
             if sweep { nextSweep = now + tickNanoseconds }
             var expired: [UnsafeContinuation<WaitResult, Never>] = []
             state.withLock { s in
                 s.sleeping = false
+                s.sleepingIndefinitely = false
                 for fd in ready {
-                    if let w = s.waiters.removeValue(forKey: fd) { woken.append(w.continuation) }
+                    if let w = s.remove(fd) { woken.append(w.continuation) }
                 }
-                if sweep, !s.waiters.isEmpty {
+                if sweep, s.timedWaiters > 0 {
                     for (fd, w) in s.waiters where w.deadline != 0 && w.deadline <= now {
-                        s.waiters.removeValue(forKey: fd)
+                        s.remove(fd)
                         expired.append(w.continuation)
                     }
                 }

@@ -72,7 +72,8 @@ final class PollerBackend: @unchecked Sendable {
         _ = write(wakeWrite, &byte, 1)
     }
 
-    /// Waits up to `timeoutMilliseconds` and appends the ready descriptors.
+    /// Waits up to `timeoutMilliseconds` (-1: until something happens) and
+    /// appends the ready descriptors.
     func poll(timeoutMilliseconds: Int32, into ready: inout [Int32]) {
         #if canImport(Glibc)
         let n = epoll_wait(queue, &events, Int32(events.count), timeoutMilliseconds)
@@ -84,7 +85,9 @@ final class PollerBackend: @unchecked Sendable {
         }
         #else
         var timeout = timespec(tv_sec: Int(timeoutMilliseconds / 1000), tv_nsec: Int(timeoutMilliseconds % 1000) * 1_000_000)
-        let n = kevent(queue, nil, 0, &events, Int32(events.count), &timeout)
+        let n = timeoutMilliseconds < 0
+            ? kevent(queue, nil, 0, &events, Int32(events.count), nil)
+            : kevent(queue, nil, 0, &events, Int32(events.count), &timeout)
         guard n > 0 else { return }
         for i in 0..<Int(n) {
             let fd = Int32(events[i].ident)

@@ -77,7 +77,9 @@ for _ in $(seq 50); do
 done
 
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
-IDLE_RSS_START=$(rss_kb "$WPID")
+anon_kb() { awk '/RssAnon/ {print $2}' "/proc/$1/status"; }
+sleep 1
+IDLE_RSS_START=$(rss_kb "$WPID"); IDLE_ANON_START=$(anon_kb "$WPID")
 
 # wrk → "req/s p50_ms p99_ms errors"
 measure() {
@@ -113,5 +115,6 @@ for kind in get post; do
 done
 
 sleep 2
-echo "worker RSS: idle after start ${IDLE_RSS_START} kB, idle after load $(rss_kb "$WPID") kB"
+echo "worker RSS: idle after start ${IDLE_RSS_START} kB (anonymous ${IDLE_ANON_START} kB), idle after load $(rss_kb "$WPID") kB (anonymous $(anon_kb "$WPID") kB)"
+echo "nginx RSS (one process): $(rss_kb "$NPID") kB"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
