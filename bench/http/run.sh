@@ -38,7 +38,8 @@ cleanup() {
 trap cleanup EXIT
 
 WPORT=$(free_port)
-"$WORKER" --host 127.0.0.1 --port "$WPORT" --log-level warn 2>"$TMP/worker.log" &
+# The worker's Inngest sync goes to a closed loopback port: nothing leaves 127.0.0.1.
+INNGEST_DEV=http://127.0.0.1:9 "$WORKER" --host 127.0.0.1 --port "$WPORT" --log-level warn 2>"$TMP/worker.log" &
 WPID=$!
 
 NPORT=$(free_port)

@@ -32,7 +32,10 @@ final class WorkerProcess: @unchecked Sendable {
     init(arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = try Self.binary()
         process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("WORKER_") }
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("WORKER_") && !$0.key.hasPrefix("INNGEST_") }
+        // Keep the worker's Inngest sync on loopback (a closed port): tests
+        // never talk to anything beyond 127.0.0.0/8.
+        env["INNGEST_DEV"] = "http://127.0.0.1:9"
         env.merge(environment) { $1 }
         process.environment = env
         process.standardError = errorPipe
