@@ -50,6 +50,8 @@ let package = Package(
         .executableTarget(name: "Worker", dependencies: [
             "HTTP", "InngestProtocol", "Engine", "Functions", "Ops", "JSON",
         ]),
+        // The Swift app that bench/serve/run.sh measures (not a product).
+        .executableTarget(name: "ServeBenchApp", dependencies: ["HTTP", "InngestProtocol", "JSON"], path: "bench/serve/app"),
         .executableTarget(name: "JoelclawCLI", dependencies: ["Ops", "JSON", "HTTP"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
