@@ -2,16 +2,16 @@ import JSON
 
 /// The call request's `steps` map: hashed step id → memo.
 struct StepMemos: Sendable {
-    private let entries: [String: JSON]
+    private let entries: [StepHashKey: JSON]
     /// How many entries are completed steps (not `{"input":…}` placeholders).
     let completedCount: Int
 
     init(_ steps: JSONObject) {
-        var entries: [String: JSON] = [:]
+        var entries: [StepHashKey: JSON] = [:]
         entries.reserveCapacity(steps.count)
         var completed = 0
         for (key, value) in steps {
-            entries[key] = value
+            entries[StepHashKey(key)] = value
         }
         for value in entries.values where StepMemo(value).isCompleted { completed += 1 }
         self.entries = entries
@@ -23,9 +23,33 @@ struct StepMemos: Sendable {
         completedCount = 0
     }
 
+    var count: Int { entries.count }
+
     subscript(hashedId: String) -> StepMemo? {
-        entries[hashedId].map(StepMemo.init)
+        entries[StepHashKey(hashedId)].map(StepMemo.init)
+    }
+}
+
+/// A hashed step id as a dictionary key. Ids are hex SHA-1 digests, already
+/// uniformly spread, so hashing their first 16 characters is as good as
+/// hashing all 40 and a good deal cheaper (this was a visible cost per step).
+struct StepHashKey: Hashable, Sendable {
+    let id: String
+    let prefix: UInt64
+
+    init(_ id: String) {
+        self.id = id
+        var text = id
+        self.prefix = text.withUTF8 { bytes -> UInt64 in
+            guard bytes.count >= 16, let base = bytes.baseAddress else {
+                return bytes.reduce(0) { $0 &* 31 &+ UInt64($1) }
+            }
+            let raw = UnsafeRawPointer(base)
+            return raw.loadUnaligned(as: UInt64.self) &* 0x9E37_79B9_7F4A_7C15
+                ^ raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        }
     }
 
-    var hashedIds: [String] { Array(entries.keys) }
+    func hash(into hasher: inout Hasher) { hasher.combine(prefix) }
+    static func == (a: StepHashKey, b: StepHashKey) -> Bool { a.prefix == b.prefix && a.id == b.id }
 }

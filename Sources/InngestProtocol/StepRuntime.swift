@@ -1,6 +1,5 @@
 import Foundation
 import JSON
-import Hashing
 
 /// The state of one call while the function body replays: memoised steps,
 /// step-id counters, steps found so far, and the branch structure of
@@ -55,6 +54,7 @@ final class StepRuntime: @unchecked Sendable {
         self.appId = appId
         self.hooks = hooks
         self.unseenMemos = memos.completedCount
+        counts.reserveCapacity(memos.count + 8)
     }
 
     // MARK: Reading the outcome
@@ -90,7 +90,7 @@ final class StepRuntime: @unchecked Sendable {
             }
             let index = counts[userId, default: 0]
             counts[userId] = index + 1
-            let hashed = Digest.sha1Hex(index == 0 ? userId : "\(userId):\(index)")
+            let hashed = StepIdHasher.hash(userId, index: index)
             if let memo = memos[hashed], memo.isCompleted {
                 unseenMemos -= 1
                 return (hashed, .memoised(memo))

@@ -39,6 +39,10 @@ import Testing
                 == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     }
 
+    @Test func emptyKeyAndMessage() {
+        #expect(Hex.encode(HMAC.sha256(key: [], message: [])) == "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad")
+    }
+
     @Test func partsEqualConcatenation() {
         let key = Array("12345678".utf8)
         let whole = HMAC.sha256(key: key, message: Array(#"{"msg":"hi"}1705586504"#.utf8))
