@@ -25,7 +25,7 @@ struct CallExecutor: Sendable {
             ? .discovery(immediateExecutionAllowed: !request.disableImmediateExecution)
             : .target(stepId)
         let hooks = RuntimeHooks(call: call, middleware: middleware, sendEvents: sendEvents)
-        let runtime = StepRuntime(mode: mode, memos: request.steps, appId: appId, hooks: hooks)
+        let runtime = StepRuntime(mode: mode, memos: request.steps, appId: appId, hooks: hooks, stack: request.stack)
         let logger = InngestLogger(sink: logSink,
                                    fields: [("function", function.id), ("run_id", request.runId)],
                                    isReplaying: { runtime.isReplaying })

@@ -41,14 +41,28 @@ final class StepRuntime: @unchecked Sendable {
     private let memos: StepMemos
     private var counts: [String: Int] = [:]
     private var found: [Found] = []
-    private var interruptedBranches: [Bool] = [false]
+    /// One entry per open branch (the body itself is the first).
+    private var branches: [BranchState] = [BranchState()]
+    /// Position of each completed step in `ctx.stack.stack`: the order in which they finished.
+    private let completionOrder: [StepHashKey: Int]
     private var targetReached = false
     private var executingStepId: String?
     private var unseenMemos: Int
     private var replayEnded = false
     private var swallowed = false
 
-    init(mode: Mode, memos: StepMemos, appId: String, hooks: RuntimeHooks) {
+    /// A branch's progress: whether it stopped at a new step, and the latest
+    /// completion position of the memoised steps it consumed (for `race`).
+    struct BranchState {
+        var interrupted = false
+        var lastCompletion = -1
+    }
+
+    init(mode: Mode, memos: StepMemos, appId: String, hooks: RuntimeHooks, stack: [String] = []) {
+        var order: [StepHashKey: Int] = [:]
+        order.reserveCapacity(stack.count)
+        for (i, id) in stack.enumerated() { order[StepHashKey(id)] = i }
+        self.completionOrder = order
         self.mode = mode
         self.memos = memos
         self.appId = appId
@@ -84,7 +98,7 @@ final class StepRuntime: @unchecked Sendable {
     func lookup(_ userId: String) throws -> (hashedId: String, lookup: Lookup) {
         try lock.withLock {
             if let outer = executingStepId { throw NestedStepError(outerStepId: outer, innerStepId: userId) }
-            if interruptedBranches[interruptedBranches.count - 1] || targetReached {
+            if branches[branches.count - 1].interrupted || targetReached {
                 swallowed = true
                 throw StepInterruption()
             }
@@ -93,6 +107,9 @@ final class StepRuntime: @unchecked Sendable {
             let hashed = StepIdHasher.hash(userId, index: index)
             if let memo = memos[hashed], memo.isCompleted {
                 unseenMemos -= 1
+                // Steps missing from the stack sort after those in it, in the order met.
+                let position = completionOrder[StepHashKey(hashed)] ?? (completionOrder.count + counts.count)
+                branches[branches.count - 1].lastCompletion = max(branches[branches.count - 1].lastCompletion, position)
                 return (hashed, .memoised(memo))
             }
             return (hashed, .new(hashedId: hashed, index: index))
@@ -111,7 +128,7 @@ final class StepRuntime: @unchecked Sendable {
                     targetReached = true
                 }
             }
-            interruptedBranches[interruptedBranches.count - 1] = true
+            branches[branches.count - 1].interrupted = true
             return StepInterruption()
         }
     }
@@ -121,18 +138,39 @@ final class StepRuntime: @unchecked Sendable {
     /// Where a `parallel` call starts in the list of found steps.
     func beginParallel() -> Int { lock.withLock { found.count } }
 
-    func beginBranch() { lock.withLock { interruptedBranches.append(false) } }
+    func beginBranch() { lock.withLock { branches.append(BranchState()) } }
 
-    /// Ends a branch; returns whether it was interrupted.
-    func endBranch() -> Bool {
-        lock.withLock { interruptedBranches.removeLast() }
+    /// Ends a branch and returns its state; the enclosing branch inherits its
+    /// latest completion position.
+    @discardableResult
+    func endBranch() -> BranchState {
+        lock.withLock {
+            let ended = branches.removeLast()
+            branches[branches.count - 1].lastCompletion = max(branches[branches.count - 1].lastCompletion, ended.lastCompletion)
+            return ended
+        }
     }
 
     /// After `parallel`: an interruption of any branch interrupts the enclosing one.
     func propagateInterruption() -> StepInterruption {
         lock.withLock {
-            interruptedBranches[interruptedBranches.count - 1] = true
+            branches[branches.count - 1].interrupted = true
             return StepInterruption()
+        }
+    }
+
+    /// A race has no winner yet: its planned steps tell the server so
+    /// (`opts.parallelMode: "race"`), and it calls back as soon as one finishes.
+    func markRace(since count: Int) {
+        lock.withLock {
+            for i in found.indices where i >= count && found[i].op.op == .stepPlanned {
+                var opts = found[i].op.opts?.objectValue ?? JSONObject()
+                opts["parallelMode"] = "race"
+                var op = found[i].op
+                op.opts = .object(opts)
+                found[i] = Found(userId: found[i].userId, hashedId: found[i].hashedId, op: op,
+                                 execute: found[i].execute, runOpts: found[i].runOpts)
+            }
         }
     }
 

@@ -155,6 +155,59 @@ public struct StepTools: Sendable {
         return results.map { $0! }
     }
 
+    // MARK: race
+
+    /// Runs branches like `parallel` but returns as soon as one finishes,
+    /// with its result (or its error). Which branch finished first is decided
+    /// by the order the server recorded (`ctx.stack`), so every replay picks
+    /// the same winner; steps still pending in the other branches are dropped.
+    ///
+    /// ```swift
+    /// let answer = try await ctx.step.race(
+    ///     { try await ctx.step.waitForEvent("reply", event: "app/replied", timeout: "1h")?.data["text"]?.stringValue },
+    ///     { try await ctx.step.sleep("give-up", for: .minutes(30)); return nil })
+    /// ```
+    public func race<T: Sendable>(_ branches: [() async throws -> T]) async throws -> T {
+        let start = runtime.beginParallel()
+        var winner: (position: Int, result: Result<T, any Error>)?
+        var interrupted = false
+        for branch in branches {
+            runtime.beginBranch()
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await branch())
+            } catch is StepInterruption {
+                runtime.endBranch()
+                interrupted = true
+                continue
+            } catch {
+                result = .failure(error)
+            }
+            let state = runtime.endBranch()
+            if state.interrupted {  // user code swallowed an interruption
+                interrupted = true
+                continue
+            }
+            if winner == nil || state.lastCompletion < winner!.position {
+                winner = (state.lastCompletion, result)
+            }
+        }
+        if let winner {
+            runtime.discardFound(since: start)
+            return try winner.result.get()
+        }
+        if interrupted {
+            runtime.markRace(since: start)
+            throw runtime.propagateInterruption()
+        }
+        throw NonRetriableError("race needs at least one branch")
+    }
+
+    /// `race` over branches given one by one.
+    public func race<T: Sendable>(_ branches: (() async throws -> T)...) async throws -> T {
+        try await race(branches)
+    }
+
     // MARK: Internals
 
     struct ParallelState {
@@ -164,7 +217,7 @@ public struct StepTools: Sendable {
 
     private func runBranch<T>(_ branch: () async throws -> T, _ state: inout ParallelState) async -> T? {
         runtime.beginBranch()
-        defer { if runtime.endBranch() { state.interrupted = true } }
+        defer { if runtime.endBranch().interrupted { state.interrupted = true } }
         do {
             return try await branch()
         } catch is StepInterruption {
