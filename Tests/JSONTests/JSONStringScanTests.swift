@@ -22,3 +22,12 @@ import Testing
         #expect(try JSON(parsing: "\"\(text)\"") == .string(text))
     }
 }
+
+@Suite struct JSONWriterEscapeTests {
+    @Test func escapesOnlyWhatMustBeEscaped() {
+        let s = "plain \"quoted\" back\\slash\n\t\r\u{08}\u{0C}\u{01}\u{1F} é😀/"
+        #expect(JSON.string(s).serialized() == #""plain \"quoted\" back\\slash\n\t\r\b\f\u0001\u001f é😀/""#)
+        #expect(JSON.string("").serialized() == #""""#)
+        #expect(JSON.string("\"").serialized() == #""\"""#)
+    }
+}
