@@ -11,6 +11,9 @@ import JSON
 /// - a targeted call (`stepId=<hash>`) ⇒ run exactly that step, or a retriable
 ///   `500` if the replay never reached it.
 struct CallExecutor: Sendable {
+    /// The server rejects larger step outputs (srv `pkg/consts`), so the step fails here, clearly.
+    static let maxStepOutputBytes = 4 << 20
+
     let appId: String
     let middleware: [any InngestMiddleware]
     let logSink: any InngestLogSink
@@ -81,10 +84,13 @@ struct CallExecutor: Sendable {
             await afterExecution(call)
             return .steps([step.op], noRetry: false, retryAfter: nil)
         }
-        let result: Result<JSON, any Error>
+        var result: Result<JSON, any Error>
         runtime.beginExecuting(step.userId)
         do { result = .success(try await execute()) } catch { result = .failure(error) }
         runtime.endExecuting()
+        if case .success(let data) = result, case let size = data.serializedBytes().count, size > Self.maxStepOutputBytes {
+            result = .failure(NonRetriableError("step \"\(step.userId)\" returned \(size) bytes; Inngest stores at most \(Self.maxStepOutputBytes) bytes per step (return a reference instead)"))
+        }
         await afterExecution(call)
 
         switch result {

@@ -47,7 +47,8 @@ public struct InngestEvent: Sendable, Hashable, Codable {
         guard case .object(let o) = json else { throw InngestWireError("an event must be a JSON object, found \(json.kindName)") }
         guard let name = o["name"]?.stringValue else { throw InngestWireError("an event needs a string \"name\"") }
         self.name = name
-        self.data = o["data"] ?? [:]
+        // A missing or null `data` reads as an empty object, as the other SDKs treat it.
+        self.data = (o["data"].flatMap { $0.isNull ? nil : $0 }) ?? [:]
         self.id = o["id"]?.stringValue
         if let ts = o["ts"]?.numberValue { self.ts = Int64(ts.text) ?? Int64(exactly: ts.doubleValue.rounded()) }
         self.user = o["user"]

@@ -324,3 +324,16 @@ final class CapturingLogSink: InngestLogSink, @unchecked Sendable {
         lock.withLock { stored.append("\(level.rawValue) \(message)") }
     }
 }
+
+@Suite struct StepOutputLimitTests {
+    @Test func oversizedStepOutputFailsTheStepForGood() async {
+        let fn = InngestFunction(id: "big", triggers: [.event("e")]) { ctx in
+            _ = try await ctx.step.run("huge") { String(repeating: "x", count: CallExecutor.maxStepOutputBytes) }
+        }
+        let r = await OpShapeTests.call(fn)
+        #expect(r.status == 206)
+        #expect(r.headers["X-Inngest-No-Retry"] == "true")
+        #expect(r.json?[0]?["op"] == "StepFailed")
+        #expect(r.json?[0]?["error"]?["message"]?.stringValue?.contains("at most 4194304 bytes") == true)
+    }
+}
