@@ -52,8 +52,10 @@ final class PollerBackend: @unchecked Sendable {
     /// Arms `fd` for one report of `interest`. False when the kernel refused.
     func arm(_ fd: Int32, _ interest: EventPoller.Interest) -> Bool {
         #if canImport(Glibc)
-        let bits = (interest == .read ? EPOLLIN.rawValue : EPOLLOUT.rawValue)
-            | EPOLLONESHOT.rawValue | EPOLLRDHUP.rawValue
+        // RDHUP only for reads: a peer that half-closed but still reads must
+        // not keep waking a writer that waits for window space.
+        let bits = (interest == .read ? EPOLLIN.rawValue | EPOLLRDHUP.rawValue : EPOLLOUT.rawValue)
+            | EPOLLONESHOT.rawValue
         var event = epoll_event(events: bits, data: epoll_data_t(fd: fd))
         if epoll_ctl(queue, EPOLL_CTL_MOD, fd, &event) == 0 { return true }
         guard errno == ENOENT else { return false }

@@ -24,7 +24,7 @@ enum SocketAddress {
             let bound = candidate.storage.withUnsafeBytes {
                 bind(fd, $0.baseAddress!.assumingMemoryBound(to: sockaddr.self), candidate.length)
             }
-            guard bound == 0, Glibc_listen(fd, backlog) == 0 else {
+            guard bound == 0, systemListen(fd, backlog) == 0 else {
                 lastError = "\(host):\(port): \(Socket.errorText(errno))"
                 Socket.close(fd)
                 continue
@@ -108,7 +108,7 @@ enum SocketAddress {
 }
 
 @inline(__always)
-private func Glibc_listen(_ fd: Int32, _ backlog: Int32) -> Int32 {
+private func systemListen(_ fd: Int32, _ backlog: Int32) -> Int32 {
     #if canImport(Glibc)
     Glibc.listen(fd, backlog)
     #else

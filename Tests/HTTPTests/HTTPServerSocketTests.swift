@@ -96,6 +96,16 @@ import Testing
         }
     }
 
+    @Test func clientThatHalfClosesAfterItsRequestStillGetsTheAnswer() async throws {
+        try await withServer(handler: echoHandler) { server in
+            let c = try await RawConnection(port: server.port)
+            try await c.send("POST /half HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhi")
+            Socket.shutdownWrite(c.channel.fd)
+            #expect(try await c.response().text == "hi")
+            #expect(await c.isClosedByServer())
+        }
+    }
+
     @Test func handlerConnectionCloseIsHonoured() async throws {
         try await withServer(handler: { _ in HTTPResponse(status: 200, headers: ["Connection": "close"]) }) { server in
             let c = try await RawConnection(port: server.port)
