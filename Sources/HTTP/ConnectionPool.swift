@@ -29,7 +29,10 @@ final class ConnectionPool: Sendable {
 
     /// A live idle connection to `key`, or nil.
     func checkout(_ key: String) -> Int32? {
-        let oldest = MonotonicClock.now() - UInt64(maxIdleSeconds * 1_000_000_000)
+        // Saturating: shortly after boot the monotonic clock is smaller than the window.
+        let window = UInt64(min(max(maxIdleSeconds, 0), 1e9) * 1_000_000_000)
+        let now = MonotonicClock.now()
+        let oldest = now > window ? now - window : 0
         while true {
             let candidate: Idle? = idle.withLock { all in all[key]?.popLast() }
             guard let c = candidate else { return nil }

@@ -78,7 +78,7 @@ final class EventPoller: @unchecked Sendable {
     /// - Parameter tick: how often deadlines are checked, in seconds.
     init(tick: Double) throws(PollerBackend.Failure) {
         backend = try PollerBackend()
-        tickMilliseconds = Int32(max(5, min(500, tick * 1000)))
+        tickMilliseconds = tick.isFinite ? Int32(max(5, min(500, tick * 1000))) : 250
         localJobs.reserveCapacity(64)
     }
 
@@ -271,8 +271,11 @@ enum MonotonicClock {
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 
-    /// `now()` plus `seconds`, or 0 (no deadline) when `seconds` is not positive.
+    /// `now()` plus `seconds`, or 0 (no deadline) when `seconds` is not
+    /// positive (or NaN). Capped at about 30 years so no caller-supplied
+    /// timeout can overflow the conversion.
     static func deadline(after seconds: Double) -> UInt64 {
-        seconds > 0 ? now() + UInt64(seconds * 1_000_000_000) : 0
+        guard seconds > 0 else { return 0 }
+        return now() + UInt64(min(seconds, 1e9) * 1_000_000_000)
     }
 }

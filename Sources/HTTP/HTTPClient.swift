@@ -5,7 +5,8 @@ public struct HTTPClientRequest: Sendable {
     public var url: String
     public var headers: HTTPHeaders
     public var body: [UInt8]
-    /// Seconds before the request is abandoned with `HTTPClientError.timedOut`.
+    /// Seconds before the request is abandoned with `HTTPClientError.timedOut`
+    /// (zero, negative or NaN: no limit of the client's own).
     public var timeout: Double
 
     public init(method: String, url: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], timeout: Double = 30) {

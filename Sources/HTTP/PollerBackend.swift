@@ -39,7 +39,7 @@ final class PollerBackend: @unchecked Sendable {
         #else
         var event = kevent(ident: UInt(wakeRead), filter: Int16(EVFILT_READ), flags: UInt16(EV_ADD),
                            fflags: 0, data: 0, udata: nil)
-        _ = kevent(queue, &event, 1, nil, 0, nil)
+        _ = Darwin.kevent(queue, &event, 1, nil, 0, nil)
         #endif
     }
 
@@ -64,7 +64,7 @@ final class PollerBackend: @unchecked Sendable {
         let filter = interest == .read ? EVFILT_READ : EVFILT_WRITE
         var event = kevent(ident: UInt(fd), filter: Int16(filter), flags: UInt16(EV_ADD | EV_ONESHOT),
                            fflags: 0, data: 0, udata: nil)
-        return kevent(queue, &event, 1, nil, 0, nil) == 0
+        return Darwin.kevent(queue, &event, 1, nil, 0, nil) == 0
         #endif
     }
 
@@ -88,8 +88,8 @@ final class PollerBackend: @unchecked Sendable {
         #else
         var timeout = timespec(tv_sec: Int(timeoutMilliseconds / 1000), tv_nsec: Int(timeoutMilliseconds % 1000) * 1_000_000)
         let n = timeoutMilliseconds < 0
-            ? kevent(queue, nil, 0, &events, Int32(events.count), nil)
-            : kevent(queue, nil, 0, &events, Int32(events.count), &timeout)
+            ? Darwin.kevent(queue, nil, 0, &events, Int32(events.count), nil)
+            : Darwin.kevent(queue, nil, 0, &events, Int32(events.count), &timeout)
         guard n > 0 else { return }
         for i in 0..<Int(n) {
             let fd = Int32(events[i].ident)

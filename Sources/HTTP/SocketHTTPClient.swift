@@ -44,7 +44,7 @@ public final class SocketHTTPClient: HTTPClient, Sendable {
         case .success(let p): poller = p
         case .failure(let e): throw HTTPClientError.transport("no event loop: \(e)")
         }
-        let deadline = MonotonicClock.deadline(after: max(request.timeout, 0.001))
+        let deadline = MonotonicClock.deadline(after: request.timeout)  // 0: none
         let key = "\(endpoint.host):\(endpoint.port)"
         let wire = Self.encode(request, endpoint: endpoint)
 

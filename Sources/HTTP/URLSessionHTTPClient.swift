@@ -28,7 +28,8 @@ public final class URLSessionHTTPClient: HTTPClient, @unchecked Sendable {
         guard let url = URL(string: request.url), let scheme = url.scheme?.lowercased(),
               scheme == "http" || scheme == "https", url.host != nil
         else { throw HTTPClientError.invalidURL(request.url) }
-        var urlRequest = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: request.timeout)
+        var urlRequest = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData,
+                                    timeoutInterval: request.timeout.isFinite && request.timeout > 0 ? request.timeout : 1e9)
         urlRequest.httpMethod = request.method
         for (name, value) in request.headers { urlRequest.addValue(value, forHTTPHeaderField: name) }
         if !request.body.isEmpty { urlRequest.httpBody = Data(request.body) }
@@ -60,10 +61,11 @@ public final class URLSessionHTTPClient: HTTPClient, @unchecked Sendable {
     /// URLSession's own timeout is per idle interval, not per request, so the
     /// whole call is bounded here as well.
     private func withTimeout<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
+        guard seconds > 0, seconds.isFinite else { return try await body() }
+        return try await withThrowingTaskGroup(of: T.self) { group in
             group.addTask { try await body() }
             group.addTask {
-                try await Task.sleep(nanoseconds: UInt64(max(seconds, 0.001) * 1_000_000_000))
+                try await Task.sleep(nanoseconds: UInt64(min(seconds, 1e9) * 1_000_000_000))
                 throw HTTPClientError.timedOut
             }
             defer { group.cancelAll() }

@@ -123,3 +123,18 @@ import Testing
         #expect(String(decoding: wire, as: UTF8.self) == "PUT /p HTTP/1.1\r\nHost: 127.0.0.1:9\r\nX: y\r\nContent-Length: 1\r\n\r\nA")
     }
 }
+
+@Suite struct ClientTimeoutEdgeTests {
+    @Test func extremeTimeoutsNeitherTrapNorHang() async throws {
+        try await withServer(handler: echoHandler) { server in
+            for timeout in [Double.infinity, .nan, 0, -5, 1e300] {
+                let socket = try await SocketHTTPClient().send(HTTPClientRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/t", timeout: timeout))
+                #expect(socket.status == 200)
+            }
+            let session = try await URLSessionHTTPClient().send(HTTPClientRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/t", timeout: .infinity))
+            #expect(session.status == 200)
+        }
+        #expect(MonotonicClock.deadline(after: .infinity) > MonotonicClock.now())
+        #expect(MonotonicClock.deadline(after: .nan) == 0)
+    }
+}
