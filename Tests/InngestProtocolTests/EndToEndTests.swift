@@ -163,4 +163,41 @@ import JSON
             #expect(sim.trace.contains("e2e-child: ran double"))
         }
     }
+
+    @Test func badInputOverHTTPGetsJSONErrorsAndTheWorkerKeepsServing() async throws {
+        try await Self.withWorker { sim, _, _, _, _ in
+            let client = URLSessionHTTPClient()
+            let url = sim.serveURL
+            func post(_ query: String, _ body: [UInt8], signed: Bool = true, at t: Int64? = nil) async throws -> HTTPClientResponse {
+                var headers: HTTPHeaders = ["Content-Type": "application/json"]
+                if signed {
+                    let now = t ?? Int64(Date().timeIntervalSince1970)
+                    headers.set("X-Inngest-Signature", RequestSignature.sign(body: body, key: Self.key, timestamp: now))
+                }
+                return try await client.send(HTTPClientRequest(method: "POST", url: "\(url)?\(query)", headers: headers, body: body))
+            }
+            let good = CallBody.make()
+            let cases: [(String, HTTPClientResponse, Int)] = [
+                ("malformed JSON", try await post("fnId=e2e-flaky&stepId=step", Array("{\"ctx\":".utf8)), 400),
+                ("wrong types", try await post("fnId=e2e-flaky&stepId=step", Array(#"{"ctx":{"run_id":1},"event":[]}"#.utf8)), 400),
+                ("unknown fnId", try await post("fnId=e2e-nope&stepId=step", good), 500),
+                ("missing signature", try await post("fnId=e2e-flaky&stepId=step", good, signed: false), 401),
+                ("expired signature", try await post("fnId=e2e-flaky&stepId=step", good, at: 1_000_000_000), 401),
+            ]
+            for (name, response, status) in cases {
+                #expect(response.status == status, "\(name)")
+                #expect(response.headers["Content-Type"] == "application/json", "\(name)")
+                #expect((try? JSON(parsing: response.body))?["message"]?.stringValue?.isEmpty == false, "\(name)")
+            }
+            var forged = good
+            forged[forged.count - 2] = UInt8(ascii: "0")  // "version":-1 → -0 after signing
+            var headers: HTTPHeaders = ["X-Inngest-Signature": RequestSignature.sign(body: good, key: Self.key, timestamp: Int64(Date().timeIntervalSince1970))]
+            headers.set("Content-Type", "application/json")
+            let tampered = try await client.send(HTTPClientRequest(method: "POST", url: "\(url)?fnId=e2e-flaky&stepId=step", headers: headers, body: forged))
+            #expect(tampered.status == 401, "tampered body")
+            // Still serving: a whole function runs to completion afterwards.
+            let outcome = try await sim.run(function: "e2e-doomed", event: ["name": "e", "data": [:]])
+            #expect(outcome == .completed("recovered: bad data"))
+        }
+    }
 }
