@@ -7,6 +7,8 @@ import JSON
 /// - `GET`: introspection (full shape only for a validly signed request).
 /// - `PUT`: sync. Signed with `x-inngest-sync-kind: in_band` ⇒ answer with the
 ///   configuration (in-band); otherwise register out-of-band via `POST {api}/fn/register`.
+///   An unsigned PUT may trigger that (as in the JS SDK): all it can do is make
+///   this app call its own configured API with its own key.
 /// - `POST ?fnId=…&stepId=…`: run a function call; `?probe=trust` answers a trust probe.
 ///
 /// In cloud mode every `POST` and in-band `PUT` must be signed, and responses

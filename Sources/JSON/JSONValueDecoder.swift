@@ -8,7 +8,10 @@ public struct JSONValueDecoder: Sendable {
     public init() {}
 
     public func decode<T: Decodable>(_ type: T.Type, from json: JSON) throws -> T {
-        if let same = json as? T { return same }
+        // Metatype comparisons are cheap; a dynamic cast (`as? T`) is not, and
+        // step results are decoded on every replay.
+        if T.self == JSON.self { return unsafeBitCast(json, to: T.self) }
+        if T.self == String.self, case .string(let s) = json { return unsafeBitCast(s, to: T.self) }
         return try JSONTreeDecoder(value: json, codingPath: []).decodeValue(T.self)
     }
 }
