@@ -28,9 +28,16 @@ case .invalid(let problems):
 
 let signals = SignalWaiter()
 let logger = Logger(minimumLevel: configuration.logLevel)
+let engineLauncher: EmbeddedEngineLauncher
+do {
+    engineLauncher = try EmbeddedEngineLauncher.prepare(configuration: configuration, environment: ProcessInfo.processInfo.environment)
+} catch {
+    logger.error("bad engine configuration", ["error": .string("\(error)")])
+    exit(2)
+}
 let services = WorkerServices(configuration: configuration, logger: logger)
 let inngest: InngestServing
-switch InngestServing.make(environment: ProcessInfo.processInfo.environment, logger: logger) {
+switch InngestServing.make(environment: engineLauncher.sdkEnvironment(ProcessInfo.processInfo.environment), logger: logger) {
 case .success(let serving): inngest = serving
 case .failure(let problems):
     for problem in problems.messages { FileHandle.standardError.write(Data("worker: \(problem)\n".utf8)) }
@@ -46,10 +53,18 @@ do {
     exit(1)
 }
 logger.info("listening", ["host": .string(configuration.host), "port": .int(server.port), "version": .string(WorkerServices.version)])
+do {
+    try engineLauncher.start(logger: logger)
+} catch {
+    logger.error("cannot start the embedded Inngest engine", ["error": .string("\(error)")])
+    await server.shutdown(drain: 0)
+    exit(1)
+}
 inngest.startSync(host: configuration.host, port: server.port)
 
 let received = await signals.wait()
 logger.info("stopping", ["signal": .string(received), "drainSeconds": .double(configuration.drainTimeout)])
 await server.shutdown(drain: configuration.drainTimeout)
+await engineLauncher.stop()
 logger.info("stopped")
 exit(0)

@@ -1,0 +1,120 @@
+import Engine
+import Foundation
+import HTTP
+
+/// Chooses between an external Inngest server and the embedded engine, and
+/// runs the embedded one when chosen.
+///
+/// Rule: with `--engine auto` (the default) the embedded engine runs unless an
+/// Inngest server is configured through `INNGEST_DEV`, `INNGEST_BASE_URL`,
+/// `INNGEST_API_BASE_URL` or `INNGEST_EVENT_API_BASE_URL`; `embedded` and
+/// `external` force the choice. When embedded, the worker's SDK is pointed at
+/// the engine by exporting `INNGEST_DEV=<engine URL>` (or `INNGEST_BASE_URL`
+/// when a signing key is set, so calls are signed and verified as against
+/// `inngest start`) before anything reads the Inngest configuration.
+final class EmbeddedEngineLauncher: @unchecked Sendable {
+    static let serverVariables = ["INNGEST_DEV", "INNGEST_BASE_URL", "INNGEST_API_BASE_URL", "INNGEST_EVENT_API_BASE_URL"]
+
+    /// nil when an external server is used.
+    let engineConfiguration: EmbeddedEngineConfiguration?
+    /// One line for the log saying which engine is in use and why.
+    let summary: String
+    private(set) var engine: EmbeddedEngine?
+
+    init(engineConfiguration: EmbeddedEngineConfiguration?, summary: String) {
+        self.engineConfiguration = engineConfiguration
+        self.summary = summary
+    }
+
+    /// Decides, and exports the SDK variables when the engine is embedded. Call before
+    /// the Inngest configuration is read; start the engine later with `start(logger:)`.
+    static func prepare(configuration: WorkerConfiguration, environment: [String: String]) throws -> EmbeddedEngineLauncher {
+        let mode = configuration.string(.engine)
+        let configured = serverVariables.filter { !(environment[$0] ?? "").isEmpty }
+        if mode == "external" || (mode == "auto" && !configured.isEmpty) {
+            let target = configured.first.map { "\($0)=\(environment[$0] ?? "")" } ?? "the SDK's default (Inngest Cloud)"
+            return EmbeddedEngineLauncher(engineConfiguration: nil, summary: "using an external Inngest server (\(target))")
+        }
+        var engineConfiguration = EmbeddedEngineConfiguration(
+            databasePath: configuration.string(.engineDatabase).isEmpty
+                ? EmbeddedEngineConfiguration.defaultDatabasePath(environment: environment)
+                : configuration.string(.engineDatabase))
+        let (host, port) = try Self.address(configuration.string(.engineAddress))
+        engineConfiguration.host = host
+        engineConfiguration.port = port
+        if let key = environment["INNGEST_SIGNING_KEY"], !key.isEmpty { engineConfiguration.signingKey = key }
+        if let key = environment["INNGEST_EVENT_KEY"], !key.isEmpty { engineConfiguration.eventKeys = [key] }
+
+        let url = engineConfiguration.baseURL
+        Self.pointSDK(at: url, signed: engineConfiguration.signingKey != nil)
+        let why = mode == "embedded" ? "--engine embedded" : "no Inngest server configured"
+        return EmbeddedEngineLauncher(engineConfiguration: engineConfiguration,
+                                      summary: "using the embedded Inngest engine at \(url) (\(why)); database \(engineConfiguration.databasePath)")
+    }
+
+    /// Starts the embedded engine (after the worker listens, so resumed runs can reach it).
+    func start(logger: Logger) throws {
+        logger.info(summary)
+        guard let engineConfiguration else { return }
+        let engineLogger = logger.with(["component": "engine"])
+        let engine = EmbeddedEngine(configuration: engineConfiguration, client: URLSessionHTTPClient()) { level, message, fields in
+            let detail = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            let text = detail.isEmpty ? message : "\(message): \(detail)"
+            switch level {
+            case .debug: engineLogger.debug(text)
+            case .info: engineLogger.info(text)
+            case .warning: engineLogger.warn(text)
+            case .error: engineLogger.error(text)
+            }
+        }
+        try engine.start()
+        self.engine = engine
+        // Port 0 resolves only now; export the real address.
+        Self.pointSDK(at: engine.baseURL, signed: engineConfiguration.signingKey != nil)
+    }
+
+    func stop() async { await engine?.stop() }
+
+    /// `environment` with the SDK pointed at the embedded engine (unchanged when external).
+    func sdkEnvironment(_ environment: [String: String]) -> [String: String] {
+        guard let engineConfiguration else { return environment }
+        var adjusted = environment
+        adjusted[engineConfiguration.signingKey != nil ? "INNGEST_BASE_URL" : "INNGEST_DEV"] = engineConfiguration.baseURL
+        return adjusted
+    }
+
+    /// Exports the variable the SDK reads: `INNGEST_DEV=<url>` (dev mode, unsigned), or
+    /// `INNGEST_BASE_URL=<url>` with a signing key (cloud mode: signed calls, verified).
+    private static func pointSDK(at url: String, signed: Bool) {
+        setenv(signed ? "INNGEST_BASE_URL" : "INNGEST_DEV", url, 1)
+    }
+
+    /// `host:port`, `[v6]:port` or `:port`.
+    static func address(_ text: String) throws -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else {
+            throw LauncherError("engine address \(text.debugDescription) must be host:port")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "127.0.0.1" : host, port)
+    }
+}
+
+struct LauncherError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension WorkerOption {
+    static let engineOptions: [WorkerOption] = [engine, engineAddress, engineDatabase]
+
+    static let engine = WorkerOption(flag: "engine", environment: "JOELCLAW_ENGINE", defaultValue: "auto",
+                                     summary: "Inngest engine: auto (embedded unless INNGEST_DEV/INNGEST_BASE_URL/... is set), embedded, external",
+                                     check: { ["auto", "embedded", "external"].contains($0) ? nil : "must be auto, embedded or external" })
+    static let engineAddress = WorkerOption(flag: "engine-address", environment: "JOELCLAW_ENGINE_ADDRESS", defaultValue: "127.0.0.1:8288",
+                                            summary: "where the embedded engine's API listens",
+                                            check: { (try? EmbeddedEngineLauncher.address($0)) == nil ? "must be host:port" : nil })
+    static let engineDatabase = WorkerOption(flag: "engine-db", environment: "JOELCLAW_ENGINE_DB", defaultValue: "",
+                                             summary: "embedded engine SQLite file (empty: $XDG_STATE_HOME/joelclaw/engine.sqlite)",
+                                             check: { _ in nil })
+}

@@ -1,0 +1,61 @@
+import Foundation
+import HTTP
+import JSON
+import Testing
+
+/// Runs the real `worker` executable and checks which engine it chooses.
+@Suite("Worker engine selection", .serialized)
+struct WorkerEngineSelectionTests {
+    static func workerBinary() -> String? {
+        EngineCrashDurabilityTests.harnessBinary().map { ($0 as NSString).deletingLastPathComponent + "/worker" }
+            .flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }
+    }
+
+    /// Starts the worker, waits until `marker` appears in its log, returns the log and the process.
+    func run(_ arguments: [String], environment: [String: String], until marker: String) async throws -> (Process, String) {
+        let binary = try #require(Self.workerBinary(), "worker not built")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for name in ["INNGEST_DEV", "INNGEST_BASE_URL", "INNGEST_API_BASE_URL", "INNGEST_EVENT_API_BASE_URL", "INNGEST_SIGNING_KEY", "INNGEST_EVENT_KEY"] {
+            env[name] = nil
+        }
+        env.merge(environment) { $1 }
+        process.environment = env
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        var log = Data()
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let chunk = errors.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            log.append(chunk)
+            if String(decoding: log, as: UTF8.self).contains(marker) { break }
+        }
+        return (process, String(decoding: log, as: UTF8.self))
+    }
+
+    @Test func startsTheEmbeddedEngineWhenNoServerIsConfigured() async throws {
+        let (db, cleanup) = temporaryDatabasePath("worker-engine.sqlite")
+        defer { cleanup() }
+        let enginePort = try EngineCrashDurabilityTests.freePort()
+        let (process, log) = try await run(["--port", "0", "--engine-address", "127.0.0.1:\(enginePort)", "--engine-db", db],
+                                           environment: [:], until: "embedded Inngest engine started")
+        defer { process.terminate(); process.waitUntilExit() }
+        #expect(log.contains("using the embedded Inngest engine at http://127.0.0.1:\(enginePort)"))
+        let health = try await URLSessionHTTPClient().send(HTTPClientRequest(method: "GET", url: "http://127.0.0.1:\(enginePort)/health"))
+        #expect(health.status == 200)
+        #expect((try JSON(parsing: health.body))["engine"] == "embedded")
+        #expect(FileManager.default.fileExists(atPath: db))
+    }
+
+    @Test func usesTheConfiguredServerOtherwise() async throws {
+        let (process, log) = try await run(["--port", "0"], environment: ["INNGEST_DEV": "http://127.0.0.1:9"],
+                                           until: "using an external Inngest server")
+        defer { process.terminate(); process.waitUntilExit() }
+        #expect(log.contains("using an external Inngest server (INNGEST_DEV=http://127.0.0.1:9)"))
+        #expect(!log.contains("embedded Inngest engine started"))
+    }
+}
