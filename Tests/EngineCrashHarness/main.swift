@@ -65,4 +65,8 @@ let engine = EmbeddedEngine(configuration: configuration, client: client)
 try engine.start()
 _ = try await inngest.register(serveURL: "http://127.0.0.1:\(workerPort)/api/inngest")
 FileHandle.standardOutput.write(Data("READY\n".utf8))
-while true { try await Task.sleep(nanoseconds: 1_000_000_000) }
+// Never outlive the test that started us: exit once orphaned (the test run
+// was interrupted before it could kill us).
+let parent = getppid()
+while getppid() == parent { try await Task.sleep(nanoseconds: 200_000_000) }
+exit(0)

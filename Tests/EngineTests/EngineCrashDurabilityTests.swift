@@ -51,7 +51,7 @@ struct EngineCrashDurabilityTests {
 
         // Second life on the same database: everything acknowledged completes.
         process = try await Self.launch(binary, databasePath, stepLog, enginePort, workerPort)
-        defer { process.terminate(); process.waitUntilExit() }
+        defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
         let finishDeadline = Date().addingTimeInterval(60)
         var pending = acknowledged.all
         while !pending.isEmpty, Date() < finishDeadline {
@@ -102,24 +102,20 @@ struct EngineCrashDurabilityTests {
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        let ready = try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                var seen = Data()
-                while let chunk = try output.fileHandleForReading.read(upToCount: 1), !chunk.isEmpty {
-                    seen.append(chunk)
-                    if String(decoding: seen, as: UTF8.self).contains("READY") { return true }
-                }
-                return false
-            }
-            group.addTask {
-                try await Task.sleep(nanoseconds: 30_000_000_000)
-                return false
-            }
-            let first = try await group.next() ?? false
-            group.cancelAll()
-            return first
+        // A watchdog kills a harness that never gets ready, which also ends the blocking read below.
+        let pid = process.processIdentifier
+        let watchdog = Task {
+            try await Task.sleep(nanoseconds: 30_000_000_000)
+            kill(pid, SIGKILL)
         }
-        if !ready { process.terminate() }
+        var seen = Data()
+        var ready = false
+        while let chunk = try? output.fileHandleForReading.read(upToCount: 1), !chunk.isEmpty {
+            seen.append(chunk)
+            if String(decoding: seen, as: UTF8.self).contains("READY") { ready = true; break }
+        }
+        watchdog.cancel()
+        if !ready { process.waitUntilExit() }
         try #require(ready, "harness did not become ready")
         return process
     }
