@@ -42,7 +42,11 @@ public final class EmbeddedEngine: @unchecked Sendable {
     public var handler: EngineAPI? { lock.withLock { api } }
     private var api: EngineAPI?
 
-    public func start() throws {
+    /// Opens the store, binds the API and resumes outstanding work. With
+    /// `dispatching: false` nothing is dispatched until `beginDispatching()`:
+    /// the API (and its resolved port) is available at once, while resumed
+    /// runs wait until the worker they call is listening.
+    public func start(dispatching: Bool = true) throws {
         let config = configuration
         let directory = (config.databasePath as NSString).deletingLastPathComponent
         if !directory.isEmpty, config.databasePath != ":memory:" {
@@ -74,7 +78,7 @@ public final class EmbeddedEngine: @unchecked Sendable {
         try store.transaction { try core.syncCronItems(&effects) }
         let outstanding = try store.allQueueItems()
         scheduler.add(outstanding)
-        scheduler.start()
+        if dispatching { scheduler.start() }
         lock.withLock {
             self.server = server
             self.scheduler = scheduler
@@ -86,6 +90,11 @@ public final class EmbeddedEngine: @unchecked Sendable {
             "address": baseURL, "database": config.databasePath, "resumed_items": String(outstanding.count),
             "functions": String(core.registry.all.count), "signed_calls": signer == nil ? "no" : "yes",
         ])
+    }
+
+    /// Starts dispatching queued work (after `start(dispatching: false)`); idempotent.
+    public func beginDispatching() {
+        lock.withLock { scheduler }?.start()
     }
 
     /// Stops the API and the scheduler. Queue items stay in the database.

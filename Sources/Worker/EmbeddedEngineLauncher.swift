@@ -18,7 +18,7 @@ final class EmbeddedEngineLauncher: @unchecked Sendable {
     /// nil when an external server is used.
     let engineConfiguration: EmbeddedEngineConfiguration?
     /// One line for the log saying which engine is in use and why.
-    let summary: String
+    private(set) var summary: String
     private(set) var engine: EmbeddedEngine?
 
     init(engineConfiguration: EmbeddedEngineConfiguration?, summary: String) {
@@ -26,9 +26,10 @@ final class EmbeddedEngineLauncher: @unchecked Sendable {
         self.summary = summary
     }
 
-    /// Decides, and exports the SDK variables when the engine is embedded. Call before
-    /// the Inngest configuration is read; start the engine later with `start(logger:)`.
-    static func prepare(configuration: WorkerConfiguration, environment: [String: String]) throws -> EmbeddedEngineLauncher {
+    /// Decides which engine to use; when embedded, opens its database and binds its
+    /// API now (so its address is known before the SDK is configured) without
+    /// dispatching anything until `beginDispatching()`, called once the worker listens.
+    static func prepare(configuration: WorkerConfiguration, environment: [String: String], logger: Logger) throws -> EmbeddedEngineLauncher {
         let mode = configuration.string(.engine)
         let configured = serverVariables.filter { !(environment[$0] ?? "").isEmpty }
         if mode == "external" || (mode == "auto" && !configured.isEmpty) {
@@ -45,16 +46,23 @@ final class EmbeddedEngineLauncher: @unchecked Sendable {
         if let key = environment["INNGEST_SIGNING_KEY"], !key.isEmpty { engineConfiguration.signingKey = key }
         if let key = environment["INNGEST_EVENT_KEY"], !key.isEmpty { engineConfiguration.eventKeys = [key] }
 
-        let url = engineConfiguration.baseURL
-        Self.pointSDK(at: url, signed: engineConfiguration.signingKey != nil)
         let why = mode == "embedded" ? "--engine embedded" : "no Inngest server configured"
-        return EmbeddedEngineLauncher(engineConfiguration: engineConfiguration,
-                                      summary: "using the embedded Inngest engine at \(url) (\(why)); database \(engineConfiguration.databasePath)")
+        let launcher = EmbeddedEngineLauncher(engineConfiguration: engineConfiguration, summary: "")
+        try launcher.bind(logger: logger)
+        let url = launcher.engine?.baseURL ?? engineConfiguration.baseURL
+        Self.pointSDK(at: url, signed: engineConfiguration.signingKey != nil)
+        launcher.summary = "using the embedded Inngest engine at \(url) (\(why)); database \(engineConfiguration.databasePath)"
+        return launcher
     }
 
-    /// Starts the embedded engine (after the worker listens, so resumed runs can reach it).
-    func start(logger: Logger) throws {
+    /// Logs the choice and lets the embedded engine dispatch (call once the worker
+    /// listens, so resumed runs can reach it).
+    func beginDispatching(logger: Logger) {
         logger.info(summary)
+        engine?.beginDispatching()
+    }
+
+    private func bind(logger: Logger) throws {
         guard let engineConfiguration else { return }
         let engineLogger = logger.with(["component": "engine"])
         let engine = EmbeddedEngine(configuration: engineConfiguration, client: URLSessionHTTPClient()) { level, message, fields in
@@ -67,19 +75,17 @@ final class EmbeddedEngineLauncher: @unchecked Sendable {
             case .error: engineLogger.error(text)
             }
         }
-        try engine.start()
+        try engine.start(dispatching: false)
         self.engine = engine
-        // Port 0 resolves only now; export the real address.
-        Self.pointSDK(at: engine.baseURL, signed: engineConfiguration.signingKey != nil)
     }
 
     func stop() async { await engine?.stop() }
 
     /// `environment` with the SDK pointed at the embedded engine (unchanged when external).
     func sdkEnvironment(_ environment: [String: String]) -> [String: String] {
-        guard let engineConfiguration else { return environment }
+        guard let engineConfiguration, let engine else { return environment }
         var adjusted = environment
-        adjusted[engineConfiguration.signingKey != nil ? "INNGEST_BASE_URL" : "INNGEST_DEV"] = engineConfiguration.baseURL
+        adjusted[engineConfiguration.signingKey != nil ? "INNGEST_BASE_URL" : "INNGEST_DEV"] = engine.baseURL
         return adjusted
     }
 

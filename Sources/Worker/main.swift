@@ -30,10 +30,11 @@ let signals = SignalWaiter()
 let logger = Logger(minimumLevel: configuration.logLevel)
 let engineLauncher: EmbeddedEngineLauncher
 do {
-    engineLauncher = try EmbeddedEngineLauncher.prepare(configuration: configuration, environment: ProcessInfo.processInfo.environment)
+    engineLauncher = try EmbeddedEngineLauncher.prepare(configuration: configuration, environment: ProcessInfo.processInfo.environment,
+                                                        logger: logger)
 } catch {
-    logger.error("bad engine configuration", ["error": .string("\(error)")])
-    exit(2)
+    logger.error("cannot start the embedded Inngest engine", ["error": .string("\(error)")])
+    exit(1)
 }
 let services = WorkerServices(configuration: configuration, logger: logger)
 let inngest: InngestServing
@@ -53,13 +54,7 @@ do {
     exit(1)
 }
 logger.info("listening", ["host": .string(configuration.host), "port": .int(server.port), "version": .string(WorkerServices.version)])
-do {
-    try engineLauncher.start(logger: logger)
-} catch {
-    logger.error("cannot start the embedded Inngest engine", ["error": .string("\(error)")])
-    await server.shutdown(drain: 0)
-    exit(1)
-}
+engineLauncher.beginDispatching(logger: logger)
 inngest.startSync(host: configuration.host, port: server.port)
 
 let received = await signals.wait()

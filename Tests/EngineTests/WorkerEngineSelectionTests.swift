@@ -60,7 +60,7 @@ struct WorkerEngineSelectionTests {
         defer { cleanup() }
         let enginePort = try EngineCrashDurabilityTests.freePort()
         let (process, log) = try await run(["--port", "0", "--engine-address", "127.0.0.1:\(enginePort)", "--engine-db", db],
-                                           environment: [:], until: "embedded Inngest engine started")
+                                           environment: [:], until: "using the embedded Inngest engine")
         defer { Self.stop(process) }
         #expect(log.contains("using the embedded Inngest engine at http://127.0.0.1:\(enginePort)"))
         let health = try await URLSessionHTTPClient().send(HTTPClientRequest(method: "GET", url: "http://127.0.0.1:\(enginePort)/health"))
