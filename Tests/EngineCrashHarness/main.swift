@@ -41,7 +41,7 @@ let three = InngestFunction(id: "three", triggers: [.event("crash/go")]) { ctx -
     for step in ["s1", "s2", "s3"] {
         last = try await ctx.step.run(step) { () -> String in
             log.record("\(key):\(step)")
-            try await Task.sleep(nanoseconds: 2_000_000)
+            try await Task.sleep(nanoseconds: 10_000_000) // keep runs in flight long enough to be killed mid-way
             return "\(key):\(step)"
         }
     }

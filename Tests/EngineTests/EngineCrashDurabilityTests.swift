@@ -31,7 +31,6 @@ struct EngineCrashDurabilityTests {
                 guard let response = try? await client.send(HTTPClientRequest(method: "POST", url: base + "/e/key", body: body, timeout: 5)),
                       response.status == 200, let id = (try? JSON(parsing: response.body))?["ids"]?[0]?.stringValue else { continue }
                 acknowledged.add(id, key: "e\(i)")
-                try? await Task.sleep(nanoseconds: 3_000_000)
             }
         }
         // Kill once a good share of steps has run, while events are still arriving.
