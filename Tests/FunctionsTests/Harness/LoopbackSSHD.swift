@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real OpenSSH server on 127.0.0.1 with throwaway host and user keys,
+/// accepting only that user key. Stands in for the NAS.
+final class LoopbackSSHD: @unchecked Sendable {
+    let dir: TemporaryDirectory
+    let port: Int
+    let process: Process
+    let userKey: String
+
+    init() async throws {
+        let sshd = "/usr/sbin/sshd"
+        try #require(FileManager.default.isExecutableFile(atPath: sshd), "sshd is not installed (apt-get install openssh-server); ./test.sh installs it")
+        try Tools.require("ssh-keygen", install: "apt-get install openssh-client")
+        // sshd refuses to start without its privilege-separation directory.
+        if !FileManager.default.fileExists(atPath: "/run/sshd") {
+            try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        }
+        dir = try TemporaryDirectory("sshd")
+        for key in ["host", "user"] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: try #require(Tools.path(of: "ssh-keygen")))
+            p.arguments = ["-q", "-t", "ed25519", "-N", "", "-f", dir.file(key)]
+            try p.run()
+            p.waitUntilExit()
+        }
+        try FileManager.default.copyItem(atPath: dir.file("user.pub"), toPath: dir.file("authorized_keys"))
+        userKey = dir.file("user")
+        port = try Self.freePort()
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: sshd)
+        process.arguments = ["-D", "-e", "-f", "/dev/null", "-h", dir.file("host"), "-p", "\(port)",
+                             "-o", "ListenAddress=127.0.0.1", "-o", "PidFile=none", "-o", "AuthorizedKeysFile=\(dir.file("authorized_keys"))",
+                             "-o", "StrictModes=no", "-o", "UsePAM=no", "-o", "PermitRootLogin=prohibit-password",
+                             "-o", "Subsystem=sftp internal-sftp", "-o", "LogLevel=ERROR"]
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        for _ in 0..<100 {
+            if Self.accepts(port) { return }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        process.terminate()
+        throw DriverError("sshd did not start listening on 127.0.0.1:\(port)")
+    }
+
+    deinit { if process.isRunning { process.terminate() } }
+
+    var user: String { NSUserName() }
+    var options: [String] {
+        ["-i", userKey, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"]
+    }
+    var sshCommand: [String] { ["ssh", "-p", "\(port)"] + options }
+    var scpCommand: [String] { ["scp", "-P", "\(port)"] + options }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    static func accepts(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+}
