@@ -53,6 +53,19 @@ import Testing
         #expect(!isRunning(pid), "the grandchild must be gone")
     }
 
+    #if os(Linux)
+    /// A descriptor someone opened without close-on-exec (a socket, a script
+    /// being written) is not inherited by the programs the worker runs.
+    @Test func childrenInheritOnlyTheirStandardStreams() async throws {
+        let dir = try TemporaryDirectory()
+        let leaked = open(dir.file("leak.txt"), O_CREAT | O_WRONLY, 0o644)
+        defer { close(leaked) }
+        #expect(leaked > 2)
+        let result = try await runner.runChecked(Command(["sh", "-c", "ls /proc/$$/fd"]))
+        #expect(result.stdoutText.split(separator: "\n").sorted() == ["0", "1", "2"])
+    }
+    #endif
+
     @Test func cancellationKillsTheProcess() async throws {
         let started = Date()
         let task = Task { try await runner.run(Command(["sleep", "30"], timeout: 60)) }

@@ -13,6 +13,9 @@ enum PlatformSpawn {
     private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
     private static let addChdirSymbol: AddChdir? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np")
         .map { unsafeBitCast($0, to: AddChdir.self) }
+    private static let closeFromSymbol: AddCloseFrom? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+        .map { unsafeBitCast($0, to: AddCloseFrom.self) }
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
     private static let pipe2Symbol: Pipe2? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pipe2")
         .map { unsafeBitCast($0, to: Pipe2.self) }
 
@@ -20,7 +23,22 @@ enum PlatformSpawn {
         guard let f = addChdirSymbol else { return ENOSYS }
         return f(&actions, path)
     }
+
+    /// Closes every descriptor from 3 up in the child (glibc 2.34+), so a
+    /// program never inherits the worker's sockets or another thread's
+    /// half-made pipes, whatever flags they were opened with. Returns false
+    /// when this libc lacks it (the child then relies on close-on-exec).
+    static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t, _ flags: inout Int32) -> Bool {
+        guard let f = closeFromSymbol else { return false }
+        return f(&actions, 3) == 0
+    }
     #else
+    /// Darwin: `POSIX_SPAWN_CLOEXEC_DEFAULT` closes everything not named in the file actions.
+    static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t?, _ flags: inout Int32) -> Bool {
+        flags |= Int32(POSIX_SPAWN_CLOEXEC_DEFAULT)
+        return true
+    }
+
     static func addChdir(_ actions: inout posix_spawn_file_actions_t?, _ path: String) -> Int32 {
         posix_spawn_file_actions_addchdir_np(&actions, path)
     }

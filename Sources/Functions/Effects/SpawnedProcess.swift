@@ -66,7 +66,9 @@ final class SpawnedProcess: @unchecked Sendable {
         sigaddset(&defaults, SIGINT)
         sigaddset(&defaults, SIGTERM)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var flags = Int32(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
+        _ = PlatformSpawn.closeInheritedDescriptors(&actions, &flags)
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         var environment = ProcessInfo.processInfo.environment
         for (k, v) in command.environment { environment[k] = v }

@@ -1,15 +1,22 @@
 import Foundation
 import Testing
+@testable import Functions
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A real OpenSSH server on 127.0.0.1 with throwaway host and user keys,
 /// accepting only that user key. Stands in for the NAS.
+///
+/// sshd runs under `ProcessCommandRunner` (cancelled, and so killed with its
+/// process group, when this value goes away), not Foundation's `Process`:
+/// sshd closes the descriptor Foundation watches for a child's exit, and
+/// Foundation then blocks its process-manager thread in `waitpid` on the
+/// live daemon, which stalls every other `Process` in the test run.
 final class LoopbackSSHD: @unchecked Sendable {
     let dir: TemporaryDirectory
     let port: Int
-    let process: Process
+    let daemon: Task<CommandResult, Error>
     let userKey: String
 
     init() async throws {
@@ -21,33 +28,27 @@ final class LoopbackSSHD: @unchecked Sendable {
             try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         }
         dir = try TemporaryDirectory("sshd")
+        let runner = ProcessCommandRunner()
         for key in ["host", "user"] {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: try #require(Tools.path(of: "ssh-keygen")))
-            p.arguments = ["-q", "-t", "ed25519", "-N", "", "-f", dir.file(key)]
-            try p.run()
-            p.waitUntilExit()
+            try await runner.runChecked(Command(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", dir.file(key)], timeout: 30))
         }
         try FileManager.default.copyItem(atPath: dir.file("user.pub"), toPath: dir.file("authorized_keys"))
         userKey = dir.file("user")
         port = try Self.freePort()
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: sshd)
-        process.arguments = ["-D", "-e", "-f", "/dev/null", "-h", dir.file("host"), "-p", "\(port)",
-                             "-o", "ListenAddress=127.0.0.1", "-o", "PidFile=none", "-o", "AuthorizedKeysFile=\(dir.file("authorized_keys"))",
-                             "-o", "StrictModes=no", "-o", "UsePAM=no", "-o", "PermitRootLogin=prohibit-password",
-                             "-o", "Subsystem=sftp internal-sftp", "-o", "LogLevel=ERROR"]
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        for _ in 0..<100 {
+        let command = Command([sshd, "-D", "-e", "-f", "/dev/null", "-h", dir.file("host"), "-p", "\(port)",
+                               "-o", "ListenAddress=127.0.0.1", "-o", "PidFile=none", "-o", "AuthorizedKeysFile=\(dir.file("authorized_keys"))",
+                               "-o", "StrictModes=no", "-o", "UsePAM=no", "-o", "PermitRootLogin=prohibit-password",
+                               "-o", "Subsystem=sftp internal-sftp", "-o", "LogLevel=ERROR"], timeout: 600)
+        daemon = Task { try await runner.run(command) }
+        for _ in 0..<250 {
             if Self.accepts(port) { return }
             try await Task.sleep(nanoseconds: 20_000_000)
         }
-        process.terminate()
+        daemon.cancel()
         throw DriverError("sshd did not start listening on 127.0.0.1:\(port)")
     }
 
-    deinit { if process.isRunning { process.terminate() } }
+    deinit { daemon.cancel() }
 
     var user: String { NSUserName() }
     var options: [String] {
