@@ -4,103 +4,105 @@ import JSON
 import Testing
 @testable import Functions
 
-@Suite struct ContentSyncTests {
-    /// A harness whose content repository is a real clone of a bare remote,
-    /// with a vault holding two ADRs (plus a README) and one discovery, and a
-    /// stale discovery already published.
-    static func setUp(remote: String = "origin") async throws -> (FunctionsHarness, GitFixture) {
-        let fx = try await GitFixture()
-        try "stale\n".write(toFile: fx.clone + "/old-find.md", atomically: true, encoding: .utf8)
-        try FileManager.default.createDirectory(atPath: fx.clone + "/apps/web/content/discoveries", withIntermediateDirectories: true)
-        try FileManager.default.moveItem(atPath: fx.clone + "/old-find.md", toPath: fx.clone + "/apps/web/content/discoveries/old-find.md")
-        try await fx.git(["add", "-A"], in: fx.clone)
-        try await fx.git(["commit", "-q", "-m", "publish old find"], in: fx.clone)
-        try await fx.git(["push", "-q", "origin", "main"], in: fx.clone)
-        let h = try FunctionsHarness { c, _ in
-            c.contentSync.repoDir = fx.clone
-            c.contentSync.remote = remote
+extension ExternalTools {
+    @Suite struct ContentSyncTests {
+        /// A harness whose content repository is a real clone of a bare remote,
+        /// with a vault holding two ADRs (plus a README) and one discovery, and a
+        /// stale discovery already published.
+        static func setUp(remote: String = "origin") async throws -> (FunctionsHarness, GitFixture) {
+            let fx = try await GitFixture()
+            try "stale\n".write(toFile: fx.clone + "/old-find.md", atomically: true, encoding: .utf8)
+            try FileManager.default.createDirectory(atPath: fx.clone + "/apps/web/content/discoveries", withIntermediateDirectories: true)
+            try FileManager.default.moveItem(atPath: fx.clone + "/old-find.md", toPath: fx.clone + "/apps/web/content/discoveries/old-find.md")
+            try await fx.git(["add", "-A"], in: fx.clone)
+            try await fx.git(["commit", "-q", "-m", "publish old find"], in: fx.clone)
+            try await fx.git(["push", "-q", "origin", "main"], in: fx.clone)
+            let h = try FunctionsHarness { c, _ in
+                c.contentSync.repoDir = fx.clone
+                c.contentSync.remote = remote
+            }
+            try h.dir.write("vault/docs/decisions/0001-first.md", "---\ntitle: First\nstatus: accepted\n---\n\n# ADR-0001: First\n")
+            try h.dir.write("vault/docs/decisions/0025-network.md", "# ADR-0025: Network\n")
+            try h.dir.write("vault/docs/decisions/README.md", "index, never published\n")
+            try h.dir.write("vault/Resources/discoveries/new-find.md", "# A find\n")
+            return (h, fx)
         }
-        try h.dir.write("vault/docs/decisions/0001-first.md", "---\ntitle: First\nstatus: accepted\n---\n\n# ADR-0001: First\n")
-        try h.dir.write("vault/docs/decisions/0025-network.md", "# ADR-0025: Network\n")
-        try h.dir.write("vault/docs/decisions/README.md", "index, never published\n")
-        try h.dir.write("vault/Resources/discoveries/new-find.md", "# A find\n")
-        return (h, fx)
-    }
 
-    @Test func contentSyncCommitsOnceAndPushesThenDoesNothing() async throws {
-        let (h, fx) = try await Self.setUp()
-        let first = try await h.run("system/content-sync", "content/updated", ["source": "fswatch", "path": "x"])
-        let output = try #require(first.outcome.output, "\(first.outcome)")
-        #expect(output["committed"] == true && output["pushed"] == true && output["totalSynced"] == 4)
-        #expect(try await fx.remoteLog() == ["sync: vault content (4 files)", "publish old find", "init"])
-        let message = try await fx.git(["log", "-1", "--format=%B", "main"], in: fx.remote)
-        #expect(message == """
-        sync: vault content (4 files)
+        @Test func contentSyncCommitsOnceAndPushesThenDoesNothing() async throws {
+            let (h, fx) = try await Self.setUp()
+            let first = try await h.run("system/content-sync", "content/updated", ["source": "fswatch", "path": "x"])
+            let output = try #require(first.outcome.output, "\(first.outcome)")
+            #expect(output["committed"] == true && output["pushed"] == true && output["totalSynced"] == 4)
+            #expect(try await fx.remoteLog() == ["sync: vault content (4 files)", "publish old find", "init"])
+            let message = try await fx.git(["log", "-1", "--format=%B", "main"], in: fx.remote)
+            #expect(message == """
+            sync: vault content (4 files)
 
-        adrs (2):
-          new: 0001-first.md
-          new: 0025-network.md
-        discoveries (2):
-          new: new-find.md
-          deleted: old-find.md
+            adrs (2):
+              new: 0001-first.md
+              new: 0025-network.md
+            discoveries (2):
+              new: new-find.md
+              deleted: old-find.md
 
 
-        """)
-        let published = try FileManager.default.contentsOfDirectory(atPath: fx.clone + "/apps/web/content/adrs").sorted()
-        #expect(published == ["0001-first.md", "0025-network.md"])
-        #expect(try String(contentsOfFile: fx.clone + "/apps/web/content/adrs/0001-first.md", encoding: .utf8)
-                == "---\ntitle: First\nstatus: accepted\n---\n\n# ADR-0001: First\n")
+            """)
+            let published = try FileManager.default.contentsOfDirectory(atPath: fx.clone + "/apps/web/content/adrs").sorted()
+            #expect(published == ["0001-first.md", "0025-network.md"])
+            #expect(try String(contentsOfFile: fx.clone + "/apps/web/content/adrs/0001-first.md", encoding: .utf8)
+                    == "---\ntitle: First\nstatus: accepted\n---\n\n# ADR-0001: First\n")
 
-        let second = try await h.run("system/content-sync", "content/updated", [:])
-        #expect(second.outcome.output?["committed"] == false)
-        #expect(second.outcome.output?["pushed"] == false)
-        #expect(try await fx.remoteLog().count == 3, "nothing new, no commit")
+            let second = try await h.run("system/content-sync", "content/updated", [:])
+            #expect(second.outcome.output?["committed"] == false)
+            #expect(second.outcome.output?["pushed"] == false)
+            #expect(try await fx.remoteLog().count == 3, "nothing new, no commit")
 
-        try h.dir.write("vault/docs/decisions/0025-network.md", "# ADR-0025: Network (revised)\n")
-        let third = try await h.run("system/content-sync", "system/adr.sync.requested", ["reason": "edit"])
-        #expect(third.outcome.output?["totalSynced"] == 1)
-        #expect(try await fx.remoteLog().first == "sync: vault content (1 file)")
-    }
+            try h.dir.write("vault/docs/decisions/0025-network.md", "# ADR-0025: Network (revised)\n")
+            let third = try await h.run("system/content-sync", "system/adr.sync.requested", ["reason": "edit"])
+            #expect(third.outcome.output?["totalSynced"] == 1)
+            #expect(try await fx.remoteLog().first == "sync: vault content (1 file)")
+        }
 
-    /// The push fails (no such remote): the step is retried once, then the run
-    /// fails with git's message. The commit it made is not repeated later:
-    /// the next run (remote fixed) pushes it without committing again.
-    @Test func failedPushIsRetriedAndLaterPushedWithoutASecondCommit() async throws {
-        let (broken, fx) = try await Self.setUp(remote: "nowhere")
-        let failed = try await broken.run("system/content-sync", "content/updated", [:])
-        #expect(failed.stepErrors["git-commit-push"] == 2)
-        #expect(failed.outcome.errorMessage?.contains("nowhere") == true)
-        #expect(try await fx.remoteLog().count == 2)
-        let localCommits = try await fx.git(["log", "--format=%s"], in: fx.clone).split(separator: "\n")
-        #expect(localCommits.first == "sync: vault content (4 files)")
+        /// The push fails (no such remote): the step is retried once, then the run
+        /// fails with git's message. The commit it made is not repeated later:
+        /// the next run (remote fixed) pushes it without committing again.
+        @Test func failedPushIsRetriedAndLaterPushedWithoutASecondCommit() async throws {
+            let (broken, fx) = try await Self.setUp(remote: "nowhere")
+            let failed = try await broken.run("system/content-sync", "content/updated", [:])
+            #expect(failed.stepErrors["git-commit-push"] == 2)
+            #expect(failed.outcome.errorMessage?.contains("nowhere") == true)
+            #expect(try await fx.remoteLog().count == 2)
+            let localCommits = try await fx.git(["log", "--format=%s"], in: fx.clone).split(separator: "\n")
+            #expect(localCommits.first == "sync: vault content (4 files)")
 
-        let fixed = try FunctionsHarness { c, _ in c.contentSync.repoDir = fx.clone }
-        try? FileManager.default.removeItem(atPath: fixed.config.vaultDir)
-        try FileManager.default.copyItem(atPath: broken.config.vaultDir, toPath: fixed.config.vaultDir)
-        let retried = try await fixed.run("system/content-sync", "content/updated", [:])
-        #expect(retried.outcome.output?["committed"] == false)
-        #expect(retried.outcome.output?["pushed"] == true)
-        #expect(try await fx.remoteLog() == ["sync: vault content (4 files)", "publish old find", "init"])
-    }
+            let fixed = try FunctionsHarness { c, _ in c.contentSync.repoDir = fx.clone }
+            try? FileManager.default.removeItem(atPath: fixed.config.vaultDir)
+            try FileManager.default.copyItem(atPath: broken.config.vaultDir, toPath: fixed.config.vaultDir)
+            let retried = try await fixed.run("system/content-sync", "content/updated", [:])
+            #expect(retried.outcome.output?["committed"] == false)
+            #expect(retried.outcome.output?["pushed"] == true)
+            #expect(try await fx.remoteLog() == ["sync: vault content (4 files)", "publish old find", "init"])
+        }
 
-    @Test func adrSyncCopiesNewAndUpdatedADRsOnlyAndNeverDeletes() async throws {
-        let (h, fx) = try await Self.setUp()
-        try FileManager.default.createDirectory(atPath: fx.clone + "/apps/web/content/adrs", withIntermediateDirectories: true)
-        try "# retired\n".write(toFile: fx.clone + "/apps/web/content/adrs/0002-retired.md", atomically: true, encoding: .utf8)
-        try await fx.git(["add", "-A"], in: fx.clone)
-        try await fx.git(["commit", "-q", "-m", "retired adr"], in: fx.clone)
+        @Test func adrSyncCopiesNewAndUpdatedADRsOnlyAndNeverDeletes() async throws {
+            let (h, fx) = try await Self.setUp()
+            try FileManager.default.createDirectory(atPath: fx.clone + "/apps/web/content/adrs", withIntermediateDirectories: true)
+            try "# retired\n".write(toFile: fx.clone + "/apps/web/content/adrs/0002-retired.md", atomically: true, encoding: .utf8)
+            try await fx.git(["add", "-A"], in: fx.clone)
+            try await fx.git(["commit", "-q", "-m", "retired adr"], in: fx.clone)
 
-        let first = try await h.run("system/adr-sync", "system/adr.edited", [:])
-        let output = try #require(first.outcome.output, "\(first.outcome)")
-        #expect(output["syncedCount"] == 2 && output["newFiles"] == ["0001-first.md", "0025-network.md"])
-        #expect(try await fx.remoteLog().prefix(2) == ["sync: update ADRs from Vault", "retired adr"])
-        #expect(FileManager.default.fileExists(atPath: fx.clone + "/apps/web/content/adrs/0002-retired.md"))
-        #expect(!FileManager.default.fileExists(atPath: fx.clone + "/apps/web/content/adrs/README.md"))
-        #expect(FileManager.default.fileExists(atPath: fx.clone + "/apps/web/content/discoveries/old-find.md"), "discoveries untouched")
+            let first = try await h.run("system/adr-sync", "system/adr.edited", [:])
+            let output = try #require(first.outcome.output, "\(first.outcome)")
+            #expect(output["syncedCount"] == 2 && output["newFiles"] == ["0001-first.md", "0025-network.md"])
+            #expect(try await fx.remoteLog().prefix(2) == ["sync: update ADRs from Vault", "retired adr"])
+            #expect(FileManager.default.fileExists(atPath: fx.clone + "/apps/web/content/adrs/0002-retired.md"))
+            #expect(!FileManager.default.fileExists(atPath: fx.clone + "/apps/web/content/adrs/README.md"))
+            #expect(FileManager.default.fileExists(atPath: fx.clone + "/apps/web/content/discoveries/old-find.md"), "discoveries untouched")
 
-        let second = try await h.run("system/adr-sync", "system/adr.edited", [:])
-        #expect(second.outcome.output?["syncedCount"] == 0)
-        #expect(second.outcome.output?["commit"] == nil)
-        #expect(try await fx.remoteLog().count == 4)
+            let second = try await h.run("system/adr-sync", "system/adr.edited", [:])
+            #expect(second.outcome.output?["syncedCount"] == 0)
+            #expect(second.outcome.output?["commit"] == nil)
+            #expect(try await fx.remoteLog().count == 4)
+        }
     }
 }

@@ -35,36 +35,38 @@ struct GitFixture {
     }
 }
 
-@Suite struct GitRepositoryTests {
-    @Test func commitsOnlyItsPathsOnceAndPushesIdempotently() async throws {
-        let fx = try await GitFixture()
-        let repo = GitCLIRepository(directory: fx.clone, runner: fx.runner)
-        try FileManager.default.createDirectory(atPath: fx.clone + "/content", withIntermediateDirectories: true)
-        try "a\n".write(toFile: fx.clone + "/content/a.md", atomically: true, encoding: .utf8)
-        try "unrelated\n".write(toFile: fx.clone + "/other.txt", atomically: true, encoding: .utf8)
-        try await fx.git(["add", "other.txt"], in: fx.clone)  // someone's manual staging
+extension ExternalTools {
+    @Suite struct GitRepositoryTests {
+        @Test func commitsOnlyItsPathsOnceAndPushesIdempotently() async throws {
+            let fx = try await GitFixture()
+            let repo = GitCLIRepository(directory: fx.clone, runner: fx.runner)
+            try FileManager.default.createDirectory(atPath: fx.clone + "/content", withIntermediateDirectories: true)
+            try "a\n".write(toFile: fx.clone + "/content/a.md", atomically: true, encoding: .utf8)
+            try "unrelated\n".write(toFile: fx.clone + "/other.txt", atomically: true, encoding: .utf8)
+            try await fx.git(["add", "other.txt"], in: fx.clone)  // someone's manual staging
 
-        #expect(try await repo.changes(["content"]) == [SyncedFile(file: "content/a.md", status: .new)])
-        let commit = try await repo.commit(["content"], message: "sync: vault content (1 file)")
-        #expect(commit != nil)
-        #expect(try await repo.commit(["content"], message: "again") == nil)
-        #expect(try await repo.unpushedCommits(remote: "origin", branch: "main") == 1)
-        try await repo.push(remote: "origin", branch: "main")
-        try await repo.push(remote: "origin", branch: "main")
-        #expect(try await repo.unpushedCommits(remote: "origin", branch: "main") == 0)
-        #expect(try await fx.remoteLog() == ["sync: vault content (1 file)", "init"])
-        // The manual staging is untouched and uncommitted.
-        #expect(try await fx.git(["diff", "--cached", "--name-only"], in: fx.clone) == "other.txt\n")
-    }
+            #expect(try await repo.changes(["content"]) == [SyncedFile(file: "content/a.md", status: .new)])
+            let commit = try await repo.commit(["content"], message: "sync: vault content (1 file)")
+            #expect(commit != nil)
+            #expect(try await repo.commit(["content"], message: "again") == nil)
+            #expect(try await repo.unpushedCommits(remote: "origin", branch: "main") == 1)
+            try await repo.push(remote: "origin", branch: "main")
+            try await repo.push(remote: "origin", branch: "main")
+            #expect(try await repo.unpushedCommits(remote: "origin", branch: "main") == 0)
+            #expect(try await fx.remoteLog() == ["sync: vault content (1 file)", "init"])
+            // The manual staging is untouched and uncommitted.
+            #expect(try await fx.git(["diff", "--cached", "--name-only"], in: fx.clone) == "other.txt\n")
+        }
 
-    @Test func failingPushReportsGitsError() async throws {
-        let fx = try await GitFixture()
-        let repo = GitCLIRepository(directory: fx.clone, runner: fx.runner)
-        await #expect {
-            try await repo.push(remote: "nowhere", branch: "main")
-        } throws: { error in
-            guard case CommandError.failed(_, let code, let stderr) = error else { return false }
-            return code != 0 && stderr.contains("nowhere")
+        @Test func failingPushReportsGitsError() async throws {
+            let fx = try await GitFixture()
+            let repo = GitCLIRepository(directory: fx.clone, runner: fx.runner)
+            await #expect {
+                try await repo.push(remote: "nowhere", branch: "main")
+            } throws: { error in
+                guard case CommandError.failed(_, let code, let stderr) = error else { return false }
+                return code != 0 && stderr.contains("nowhere")
+            }
         }
     }
 }

@@ -13,94 +13,96 @@ final class Switch: @unchecked Sendable {
     var isOn: Bool { get { lock.lock(); defer { lock.unlock() }; return value } set { lock.lock(); value = newValue; lock.unlock() } }
 }
 
-@Suite struct HealthCheckTests {
-    /// Real loopback services, some up, some down, one hanging, one real sshd:
-    /// the first run reports each new failure once (log line + degraded
-    /// event), an unchanged second run reports nothing, and when services come
-    /// back a recovered event and lines follow.
-    @Test func degradedThenQuietThenRecovered() async throws {
-        let searchUp = Switch(false)
-        let workerComplete = Switch(false)
-        let worker = try LoopbackServer { _ in .json(#"{"service":"system-bus","count":\#(workerComplete.isOn ? 8 : 7)}"#) }
-        let search = try LoopbackServer { _ in searchUp.isOn ? .json("{}") : .json(#"{"error":"index rebuilding"}"#, status: 503) }
-        let pdfBrain = try LoopbackServer { _ in .json(#"{"docs":700}"#) }
-        let hanging = try LoopbackServer { _ in
-            try? await Task.sleep(nanoseconds: 30_000_000_000)
-            return .json("{}")
+extension ExternalTools {
+    @Suite struct HealthCheckTests {
+        /// Real loopback services, some up, some down, one hanging, one real sshd:
+        /// the first run reports each new failure once (log line + degraded
+        /// event), an unchanged second run reports nothing, and when services come
+        /// back a recovered event and lines follow.
+        @Test func degradedThenQuietThenRecovered() async throws {
+            let searchUp = Switch(false)
+            let workerComplete = Switch(false)
+            let worker = try LoopbackServer { _ in .json(#"{"service":"system-bus","count":\#(workerComplete.isOn ? 8 : 7)}"#) }
+            let search = try LoopbackServer { _ in searchUp.isOn ? .json("{}") : .json(#"{"error":"index rebuilding"}"#, status: 503) }
+            let pdfBrain = try LoopbackServer { _ in .json(#"{"docs":700}"#) }
+            let hanging = try LoopbackServer { _ in
+                try? await Task.sleep(nanoseconds: 30_000_000_000)
+                return .json("{}")
+            }
+            let sshd = try await LoopbackSSHD()
+            let closedPort = try LoopbackSSHD.freePort()
+
+            let h = try FunctionsHarness { c, dir in
+                try dir.write("inventory.json", """
+                {"schemaVersion": 1, "machines": [{"name": "mini", "address": "127.0.0.1", "services": [
+                  {"name": "search", "kind": "http", "check": {"type": "http", "url": "\(search.url)/health"}},
+                  {"name": "redis", "kind": "tcp", "ports": [\(closedPort)], "timeoutSeconds": 1},
+                  {"name": "stuck", "kind": "http", "timeoutSeconds": 0.5, "check": {"type": "http", "url": "\(hanging.url)/"}}
+                ]}]}
+                """)
+                c.health.workerURL = worker.url + "/"
+                c.health.httpServices = [HTTPServiceCheck(name: "pdf-brain", url: pdfBrain.url + "/")]
+                c.health.sshHosts = ["\(sshd.user)@127.0.0.1:\(sshd.port)"]
+                c.health.timeout = 2
+            }
+
+            let started = Date()
+            let first = try await h.run("system/health-check", "system/health.requested", [:])
+            #expect(Date().timeIntervalSince(started) < 10, "the hanging service is cut by its 0.5 s timeout")
+            let output = try #require(first.outcome.output, "\(first.outcome)")
+            let states = Dictionary(uniqueKeysWithValues: (output["services"]?.arrayValue ?? []).map {
+                ($0["name"]!.stringValue!, $0["state"]!.stringValue!)
+            })
+            #expect(states == ["mini/search": "degraded", "mini/redis": "down", "mini/stuck": "down", "worker/functions": "degraded",
+                               "remote/pdf-brain": "up", "127.0.0.1/ssh": "up"])
+            #expect(output["status"] == "degraded")
+            let failing: Set<String> = ["mini/search", "mini/redis", "mini/stuck", "worker/functions"]
+            #expect(Set(output["newlyDegraded"]?.arrayValue?.compactMap(\.stringValue) ?? []) == failing)
+
+            let degraded = try #require(h.sentEvents.first { $0.name == "system/health.degraded" })
+            #expect(Set(degraded.data["degraded"]?.arrayValue?.compactMap(\.stringValue) ?? []) == failing)
+            #expect(degraded.data["services"]?.arrayValue?.count == 6)
+            var lines = try h.systemLogLines()
+            #expect(lines.count == 4)
+            #expect(lines.allSatisfy { $0["action"] == "degraded" && $0["reason"] == "system/health-check" })
+            #expect(Set(lines.compactMap { $0["tool"]?.stringValue }) == failing)
+            let workerLine = try #require(lines.first { $0["tool"] == "worker/functions" })
+            #expect(workerLine["detail"]?.stringValue?.contains("7") == true)
+
+            // Nothing changed: no new events, no new lines.
+            let second = try await h.run("system/health-check", "system/health.requested", [:])
+            #expect(second.outcome.output?["newlyDegraded"] == [])
+            #expect(h.sentEvents.count == 1)
+            #expect(try h.systemLogLines().count == 4)
+
+            // Search and the worker recover.
+            searchUp.isOn = true
+            workerComplete.isOn = true
+            let third = try await h.run("system/health-check", "system/health.requested", [:])
+            #expect(Set(third.outcome.output?["recovered"]?.arrayValue?.compactMap(\.stringValue) ?? []) == ["mini/search", "worker/functions"])
+            let recovered = try #require(h.sentEvents.first { $0.name == "system/health.recovered" })
+            #expect(Set(recovered.data["recovered"]?.arrayValue?.compactMap(\.stringValue) ?? []) == ["mini/search", "worker/functions"])
+            lines = try h.systemLogLines()
+            #expect(lines.count == 6)
+            #expect(lines.suffix(2).allSatisfy { $0["action"] == "recovered" })
+            #expect(third.outcome.output?["status"] == "degraded", "redis and the stuck service are still down")
         }
-        let sshd = try await LoopbackSSHD()
-        let closedPort = try LoopbackSSHD.freePort()
 
-        let h = try FunctionsHarness { c, dir in
-            try dir.write("inventory.json", """
-            {"schemaVersion": 1, "machines": [{"name": "mini", "address": "127.0.0.1", "services": [
-              {"name": "search", "kind": "http", "check": {"type": "http", "url": "\(search.url)/health"}},
-              {"name": "redis", "kind": "tcp", "ports": [\(closedPort)], "timeoutSeconds": 1},
-              {"name": "stuck", "kind": "http", "timeoutSeconds": 0.5, "check": {"type": "http", "url": "\(hanging.url)/"}}
-            ]}]}
-            """)
-            c.health.workerURL = worker.url + "/"
-            c.health.httpServices = [HTTPServiceCheck(name: "pdf-brain", url: pdfBrain.url + "/")]
-            c.health.sshHosts = ["\(sshd.user)@127.0.0.1:\(sshd.port)"]
-            c.health.timeout = 2
+        @Test func healthyNetworkIsQuiet() async throws {
+            let worker = try LoopbackServer { _ in .json(#"{"count":8}"#) }
+            let h = try FunctionsHarness { c, _ in c.health.workerURL = worker.url + "/" }
+            let report = try await h.run("system/health-check", "system/health.requested", [:])
+            #expect(report.outcome.output?["status"] == "healthy")
+            #expect(report.completedSteps == ["check-services", "record-transitions"])
+            #expect(h.sentEvents.isEmpty)
+            #expect(try h.systemLogLines().isEmpty)
         }
 
-        let started = Date()
-        let first = try await h.run("system/health-check", "system/health.requested", [:])
-        #expect(Date().timeIntervalSince(started) < 10, "the hanging service is cut by its 0.5 s timeout")
-        let output = try #require(first.outcome.output, "\(first.outcome)")
-        let states = Dictionary(uniqueKeysWithValues: (output["services"]?.arrayValue ?? []).map {
-            ($0["name"]!.stringValue!, $0["state"]!.stringValue!)
-        })
-        #expect(states == ["mini/search": "degraded", "mini/redis": "down", "mini/stuck": "down", "worker/functions": "degraded",
-                           "remote/pdf-brain": "up", "127.0.0.1/ssh": "up"])
-        #expect(output["status"] == "degraded")
-        let failing: Set<String> = ["mini/search", "mini/redis", "mini/stuck", "worker/functions"]
-        #expect(Set(output["newlyDegraded"]?.arrayValue?.compactMap(\.stringValue) ?? []) == failing)
-
-        let degraded = try #require(h.sentEvents.first { $0.name == "system/health.degraded" })
-        #expect(Set(degraded.data["degraded"]?.arrayValue?.compactMap(\.stringValue) ?? []) == failing)
-        #expect(degraded.data["services"]?.arrayValue?.count == 6)
-        var lines = try h.systemLogLines()
-        #expect(lines.count == 4)
-        #expect(lines.allSatisfy { $0["action"] == "degraded" && $0["reason"] == "system/health-check" })
-        #expect(Set(lines.compactMap { $0["tool"]?.stringValue }) == failing)
-        let workerLine = try #require(lines.first { $0["tool"] == "worker/functions" })
-        #expect(workerLine["detail"]?.stringValue?.contains("7") == true)
-
-        // Nothing changed: no new events, no new lines.
-        let second = try await h.run("system/health-check", "system/health.requested", [:])
-        #expect(second.outcome.output?["newlyDegraded"] == [])
-        #expect(h.sentEvents.count == 1)
-        #expect(try h.systemLogLines().count == 4)
-
-        // Search and the worker recover.
-        searchUp.isOn = true
-        workerComplete.isOn = true
-        let third = try await h.run("system/health-check", "system/health.requested", [:])
-        #expect(Set(third.outcome.output?["recovered"]?.arrayValue?.compactMap(\.stringValue) ?? []) == ["mini/search", "worker/functions"])
-        let recovered = try #require(h.sentEvents.first { $0.name == "system/health.recovered" })
-        #expect(Set(recovered.data["recovered"]?.arrayValue?.compactMap(\.stringValue) ?? []) == ["mini/search", "worker/functions"])
-        lines = try h.systemLogLines()
-        #expect(lines.count == 6)
-        #expect(lines.suffix(2).allSatisfy { $0["action"] == "recovered" })
-        #expect(third.outcome.output?["status"] == "degraded", "redis and the stuck service are still down")
-    }
-
-    @Test func healthyNetworkIsQuiet() async throws {
-        let worker = try LoopbackServer { _ in .json(#"{"count":8}"#) }
-        let h = try FunctionsHarness { c, _ in c.health.workerURL = worker.url + "/" }
-        let report = try await h.run("system/health-check", "system/health.requested", [:])
-        #expect(report.outcome.output?["status"] == "healthy")
-        #expect(report.completedSteps == ["check-services", "record-transitions"])
-        #expect(h.sentEvents.isEmpty)
-        #expect(try h.systemLogLines().isEmpty)
-    }
-
-    @Test func brokenInventoryFailsWithItsPath() async throws {
-        let h = try FunctionsHarness { _, dir in try dir.write("inventory.json", #"{"schemaVersion": 1, "machines": [{"name": "x"}]}"#) }
-        let report = try await h.run("system/health-check", "system/health.requested", [:])
-        #expect(report.stepErrors["check-services"] == 2)
-        #expect(report.outcome.errorMessage?.contains("inventory.json") == true)
+        @Test func brokenInventoryFailsWithItsPath() async throws {
+            let h = try FunctionsHarness { _, dir in try dir.write("inventory.json", #"{"schemaVersion": 1, "machines": [{"name": "x"}]}"#) }
+            let report = try await h.run("system/health-check", "system/health.requested", [:])
+            #expect(report.stepErrors["check-services"] == 2)
+            #expect(report.outcome.errorMessage?.contains("inventory.json") == true)
+        }
     }
 }

@@ -106,11 +106,16 @@ final class SpawnedProcess: @unchecked Sendable {
         var timedOut = false
         var buffer = [UInt8](repeating: 0, count: 65536)
 
+        var drainDeadline = Date.distantFuture
         while !open.isEmpty || exitStatus == nil {
             if exitStatus == nil, let status = reapIfExited() {
                 exitStatus = status
                 kill(-pid, SIGKILL)  // stragglers holding our pipes
+                // A descendant that left the group (setsid) may still hold
+                // them; its output is not worth hanging the step for.
+                drainDeadline = Date().addingTimeInterval(2)
             }
+            if exitStatus != nil, Date() > drainDeadline { break }
             let remaining = deadline.timeIntervalSinceNow
             if remaining <= 0, !timedOut, exitStatus == nil {
                 timedOut = true
@@ -149,6 +154,14 @@ final class SpawnedProcess: @unchecked Sendable {
     private func reapIfExited() -> Int32? {
         var status: Int32 = 0
         let r = waitpid(pid, &status, WNOHANG)
+        // ECHILD: something else in the process reaped our child (a SIGCHLD
+        // set to SIG_IGN, a waitpid(-1)); it is gone, its status unknowable.
+        if r == -1 && errno == ECHILD {
+            lock.lock()
+            reaped = true
+            lock.unlock()
+            return -1
+        }
         guard r == pid else { return nil }
         lock.lock()
         reaped = true
