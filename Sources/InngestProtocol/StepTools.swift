@@ -135,8 +135,8 @@ public struct StepTools: Sendable {
     /// ```
     /// Branches are evaluated one after another during replay, so step ids are
     /// stable; each branch should only call steps, not wait on the others.
-    /// (`async let` over step calls is safe but gains nothing: the steps are
-    /// reported one per call, as if written in sequence.)
+    /// (`async let` over step calls also works, but which steps one call
+    /// reports then depends on task timing; `parallel` is deterministic.)
     public func parallel<each T: Sendable>(
         _ branch: repeat () async throws -> each T
     ) async throws -> (repeat each T) {

@@ -51,3 +51,42 @@ import JSON
         #expect(fastFirst.json?[0]?["data"] == "winner: fast")
     }
 }
+
+@Suite struct AsyncLetTests {
+    /// Steps reached concurrently from `async let` are reported either one per
+    /// call or planned together (whichever task gets there first); both are
+    /// valid protocol, and the function completes with the right result.
+    @Test(arguments: 0..<5)
+    func asyncLetOverStepsCompletes(_ round: Int) async {
+        let fn = InngestFunction(id: "al", triggers: [.event("e")]) { ctx -> Int in
+            async let a: Int = ctx.step.run("a") { 1 }
+            async let b: Int = ctx.step.run("b") { 2 }
+            return try await a + b
+        }
+        let inngest = devInngest([fn])
+        var steps = JSONObject()
+        var calls = 0
+        while calls < 8 {
+            calls += 1
+            let r = await inngest.handler.handle(CallBody.request(fnId: "test-app-al", body: CallBody.make(steps: steps)))
+            if r.status == 200 {
+                #expect(r.json == 3)
+                return
+            }
+            #expect(r.status == 206)
+            for op in r.json?.arrayValue ?? [] {
+                guard let id = op["id"]?.stringValue else { continue }
+                if op["op"] == "StepRun" {
+                    steps[id] = ["data": op["data"] ?? .null]
+                } else {
+                    #expect(op["op"] == "StepPlanned")
+                    let t = await inngest.handler.handle(CallBody.request(fnId: "test-app-al", stepId: id,
+                                                                          body: CallBody.make(steps: steps, disableImmediateExecution: true)))
+                    #expect(t.json?[0]?["op"] == "StepRun")
+                    steps[id] = ["data": t.json?[0]?["data"] ?? .null]
+                }
+            }
+        }
+        Issue.record("did not complete in 8 calls")
+    }
+}
