@@ -22,7 +22,7 @@ extension ExternalTools {
         @Test func degradedThenQuietThenRecovered() async throws {
             let searchUp = Switch(false)
             let workerComplete = Switch(false)
-            let worker = try LoopbackServer { _ in .json(#"{"service":"system-bus","count":\#(workerComplete.isOn ? 8 : 7)}"#) }
+            let worker = try LoopbackServer { _ in .json(#"{"function_count":\#(workerComplete.isOn ? 8 : 7),"mode":"dev"}"#) }
             let search = try LoopbackServer { _ in searchUp.isOn ? .json("{}") : .json(#"{"error":"index rebuilding"}"#, status: 503) }
             let pdfBrain = try LoopbackServer { _ in .json(#"{"docs":700}"#) }
             let hanging = try LoopbackServer { _ in
@@ -40,7 +40,7 @@ extension ExternalTools {
                   {"name": "stuck", "kind": "http", "timeoutSeconds": 0.5, "check": {"type": "http", "url": "\(hanging.url)/"}}
                 ]}]}
                 """)
-                c.health.workerURL = worker.url + "/"
+                c.health.workerURL = worker.url + "/api/inngest"
                 c.health.httpServices = [HTTPServiceCheck(name: "pdf-brain", url: pdfBrain.url + "/")]
                 c.health.sshHosts = ["\(sshd.user)@127.0.0.1:\(sshd.port)"]
                 c.health.timeout = 2
@@ -89,8 +89,8 @@ extension ExternalTools {
         }
 
         @Test func healthyNetworkIsQuiet() async throws {
-            let worker = try LoopbackServer { _ in .json(#"{"count":8}"#) }
-            let h = try FunctionsHarness { c, _ in c.health.workerURL = worker.url + "/" }
+            let worker = try LoopbackServer { _ in .json(#"{"function_count":8}"#) }
+            let h = try FunctionsHarness { c, _ in c.health.workerURL = worker.url + "/api/inngest" }
             let report = try await h.run("system/health-check", "system/health.requested", [:])
             #expect(report.outcome.output?["status"] == "healthy")
             #expect(report.completedSteps == ["check-services", "record-transitions"])

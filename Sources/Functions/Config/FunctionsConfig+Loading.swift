@@ -104,7 +104,7 @@ extension FunctionsConfig {
         ]
 
         let health = try s.object("health")
-        try health.rejectUnknown(["inventoryPath", "workerURL", "expectedFunctionCount", "httpServices", "sshHosts", "timeout"])
+        try health.rejectUnknown(["inventoryPath", "workerURL", "workerCountPath", "expectedFunctionCount", "httpServices", "sshHosts", "timeout"])
 
         self.init(
             vaultDir: vault,
@@ -128,7 +128,8 @@ extension FunctionsConfig {
                                            remote: try sync.string("remote") ?? "origin",
                                            branch: try sync.string("branch") ?? "main"),
             health: HealthCheckConfig(inventoryPath: try health.path("inventoryPath", xdg) ?? xdg.configHome + "/joelclaw/inventory.json",
-                                      workerURL: try health.string("workerURL") ?? "http://127.0.0.1:3111/",
+                                      workerURL: try health.string("workerURL") ?? "http://127.0.0.1:3111/api/inngest",
+                                      workerCountPath: try health.string("workerCountPath") ?? "function_count",
                                       expectedFunctionCount: try health.int("expectedFunctionCount"),
                                       httpServices: try health.httpServices("httpServices") ?? [],
                                       sshHosts: try health.strings("sshHosts") ?? [],

@@ -148,8 +148,11 @@ public struct HealthCheckConfig: Sendable, Equatable {
     /// in it is checked. Default `$XDG_CONFIG_HOME/joelclaw/inventory.json`,
     /// skipped when absent.
     public var inventoryPath: String
-    /// The worker's own info endpoint. Default `http://127.0.0.1:3111/`.
+    /// The worker's own serve endpoint, whose unauthenticated `GET` answers
+    /// `{"function_count": N, …}`. Default `http://127.0.0.1:3111/api/inngest`.
     public var workerURL: String
+    /// Dotted path of the function count in that body. Default `function_count`.
+    public var workerCountPath: String
     /// Expected function count at `workerURL`; nil means "the number this worker registers".
     public var expectedFunctionCount: Int?
     /// Remote HTTP services (pdf-brain and the like): 2xx means healthy.
@@ -160,10 +163,11 @@ public struct HealthCheckConfig: Sendable, Equatable {
     /// Seconds per probe before it counts as failed. Default 5.
     public var timeout: Double
 
-    public init(inventoryPath: String, workerURL: String, expectedFunctionCount: Int?, httpServices: [HTTPServiceCheck],
-                sshHosts: [String], timeout: Double) {
+    public init(inventoryPath: String, workerURL: String, workerCountPath: String = "function_count", expectedFunctionCount: Int?,
+                httpServices: [HTTPServiceCheck], sshHosts: [String], timeout: Double) {
         self.inventoryPath = inventoryPath
         self.workerURL = workerURL
+        self.workerCountPath = workerCountPath
         self.expectedFunctionCount = expectedFunctionCount
         self.httpServices = httpServices
         self.sshHosts = sshHosts

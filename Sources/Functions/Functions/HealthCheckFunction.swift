@@ -74,7 +74,7 @@ public enum HealthCheckFunction {
         let local = Machine(name: "worker", services: [])
         targets.append((local, Service(name: "functions", kind: .http, checks: [
             .http(url: config.workerURL, expectStatus: HealthCheck.successStatuses,
-                  report: JSONReport(path: "count", label: "functions", minimum: Double(expectedFunctions))),
+                  report: JSONReport(path: config.workerCountPath, label: "functions", minimum: Double(expectedFunctions))),
         ], timeout: config.timeout)))
         for remote in config.httpServices {
             targets.append((Machine(name: "remote", services: []), Service(name: remote.name, kind: .http, checks: [
