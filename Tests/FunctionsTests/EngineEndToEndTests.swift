@@ -1,0 +1,45 @@
+import Foundation
+import HTTP
+import InngestProtocol
+import JSON
+import Testing
+@testable import Functions
+
+extension ExternalTools {
+    /// The media pipeline as it runs in production: one `pipeline/video.requested`
+    /// into the embedded engine, and the engine drives video-download (real
+    /// yt-dlp), transcript-process, content-summarize and every system-logger
+    /// run those events trigger, over HTTP to the worker.
+    @Suite struct EngineEndToEndTests {
+        @Test func videoRequestRunsTheWholeChainThroughTheEngine() async throws {
+            try Tools.require("yt-dlp", install: "pip install yt-dlp")
+            let media = try TemporaryDirectory("clip")
+            let (host, clip) = try await ExternalTools.VideoDownloadTests.clipServer(media)
+            let llm = try anthropicStandIn { _, _ in "## Executive Summary\n\nA launch talk." }
+            let h = try FunctionsHarness { c, dir in
+                c.transcriberCommand = [try fakeWhisper(dir)]
+                c.llm.baseURL = llm.url
+            }
+            let chain = try await EngineChain(h)
+            try await chain.send("pipeline/video.requested", ["url": .string(host.url + "/media/Launch%20Talk.mp4")])
+
+            // 3 pipeline runs + 6 logger runs (3 pipeline events, 3 re-emitted log events).
+            let runs = try await chain.settled(expected: 9)
+            await chain.stop()
+            #expect(runs.filter { $0.status != "Completed" }.isEmpty, "\(runs.filter { $0.status != "Completed" })")
+            #expect(runs.filter { $0.function == "system-logger" }.count == 6)
+            #expect(Set(runs.map(\.function)) == ["video-download", "transcript-process", "content-summarize", "system-logger"])
+            let download = try #require(runs.first { $0.function == "video-download" })
+            #expect(download.output?["slug"] == "launch-talk" && download.output?["status"] == "downloaded")
+
+            let nasPath = try #require(download.output?["nasPath"]?.stringValue)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: nasPath + "/Launch Talk.mp4")) == clip)
+            let note = try #require(try h.services.vault.read("Resources/videos/launch-talk.md"))
+            #expect(note.contains("## Executive Summary\n\nA launch talk.\n") && note.contains("> **[00:00]** Hello and welcome"))
+            // Six loggers ran, some concurrently; still one line per fact.
+            let lines = try h.systemLogLines().map { "\($0["action"]!.stringValue!) \($0["tool"]!.stringValue!)" }
+            #expect(lines.sorted() == ["download video-download", "summarize content-summarize", "summarized content",
+                                       "transcribe transcript-process", "transcript-processed pipeline", "video-downloaded pipeline"])
+        }
+    }
+}

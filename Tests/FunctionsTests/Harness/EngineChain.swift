@@ -1,0 +1,80 @@
+import Engine
+import Foundation
+import HTTP
+import InngestProtocol
+import JSON
+import SQLite
+@testable import Functions
+
+/// The production wiring on loopback: the embedded engine and a worker
+/// serving `allFunctions` over HTTP, synced with each other; events go in
+/// through the engine's event API and the engine drives every run.
+final class EngineChain: @unchecked Sendable {
+    let harness: FunctionsHarness
+    let engine: EmbeddedEngine
+    let worker: HTTPServer
+    let inngest: Inngest
+    let databasePath: String
+
+    init(_ harness: FunctionsHarness) async throws {
+        self.harness = harness
+        databasePath = harness.dir.file("engine.sqlite")
+        var config = EmbeddedEngineConfiguration(databasePath: databasePath)
+        config.port = 0
+        config.synchronous = .normal
+        config.settings.retryBaseMilliseconds = 10
+        config.settings.retryMaxMilliseconds = 50
+        config.settings.callTimeoutSeconds = 120
+        engine = EmbeddedEngine(configuration: config, client: harness.http)
+        try engine.start()
+        inngest = Inngest(appId: "joelclaw-e2e", functions: allFunctions(services: harness.services),
+                          configuration: InngestConfiguration(mode: .dev, apiBaseURL: engine.baseURL, eventAPIBaseURL: engine.baseURL),
+                          httpClient: harness.http, logSink: DiscardingLogSink())
+        worker = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), handler: inngest.handler)
+        try worker.start()
+        _ = try await inngest.register(serveURL: "http://127.0.0.1:\(worker.port)/api/inngest")
+    }
+
+    func stop() async {
+        await engine.stop()
+        await worker.shutdown(drain: 1)
+    }
+
+    func send(_ name: String, _ data: JSON) async throws {
+        _ = try await inngest.send(InngestEvent(name: name, data: data))
+    }
+
+    struct Run: Equatable {
+        var function: String
+        var status: String
+        var output: JSON?
+        var error: JSON?
+    }
+
+    /// Every run so far, read through a second connection to the engine's database.
+    func runs() throws -> [Run] {
+        try SQLiteDatabase(path: databasePath).query("SELECT function_id, status, output, error FROM runs ORDER BY started_at, id").map { row in
+            let function = row.string(0) ?? ""
+            return Run(function: function.hasPrefix("joelclaw-e2e-") ? String(function.dropFirst("joelclaw-e2e-".count)) : function,
+                       status: row.string(1) ?? "", output: row.string(2).flatMap { try? JSON(parsing: $0) },
+                       error: row.string(3).flatMap { try? JSON(parsing: $0) })
+        }
+    }
+
+    /// Waits until `expected` runs exist and none is still running.
+    func settled(expected: Int, timeout: Double = 90) async throws -> [Run] {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let all = try runs()
+            if all.count >= expected, all.allSatisfy({ $0.status != "Running" }) {
+                // A little longer, in case a last event is still on its way to a run.
+                try await Task.sleep(nanoseconds: 300_000_000)
+                let again = try runs()
+                if again.count == all.count, again.allSatisfy({ $0.status != "Running" }) { return again }
+                continue
+            }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        throw DriverError("runs did not settle within \(timeout)s: \(try runs().map { "\($0.function):\($0.status)" })")
+    }
+}
