@@ -43,6 +43,7 @@ final class EmbeddedEngineLauncher: @unchecked Sendable {
         let (host, port) = try Self.address(configuration.string(.engineAddress))
         engineConfiguration.host = host
         engineConfiguration.port = port
+        engineConfiguration.synchronous = configuration.string(.engineSync) == "normal" ? .normal : .full
         if let key = environment["INNGEST_SIGNING_KEY"], !key.isEmpty { engineConfiguration.signingKey = key }
         if let key = environment["INNGEST_EVENT_KEY"], !key.isEmpty { engineConfiguration.eventKeys = [key] }
 
@@ -65,7 +66,8 @@ final class EmbeddedEngineLauncher: @unchecked Sendable {
     private func bind(logger: Logger) throws {
         guard let engineConfiguration else { return }
         let engineLogger = logger.with(["component": "engine"])
-        let engine = EmbeddedEngine(configuration: engineConfiguration, client: URLSessionHTTPClient()) { level, message, fields in
+        // Keep-alive socket client: the engine calls the worker several times per run.
+        let engine = EmbeddedEngine(configuration: engineConfiguration, client: SocketHTTPClient(configuration: .init(maxIdlePerHost: 64))) { level, message, fields in
             let detail = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             let text = detail.isEmpty ? message : "\(message): \(detail)"
             switch level {
@@ -112,7 +114,7 @@ struct LauncherError: Error, CustomStringConvertible {
 }
 
 extension WorkerOption {
-    static let engineOptions: [WorkerOption] = [engine, engineAddress, engineDatabase]
+    static let engineOptions: [WorkerOption] = [engine, engineAddress, engineDatabase, engineSync]
 
     static let engine = WorkerOption(flag: "engine", environment: "JOELCLAW_ENGINE", defaultValue: "auto",
                                      summary: "Inngest engine: auto (embedded unless INNGEST_DEV/INNGEST_BASE_URL/... is set), embedded, external",
@@ -123,4 +125,7 @@ extension WorkerOption {
     static let engineDatabase = WorkerOption(flag: "engine-db", environment: "JOELCLAW_ENGINE_DB", defaultValue: "",
                                              summary: "embedded engine SQLite file (empty: $XDG_STATE_HOME/joelclaw/engine.sqlite)",
                                              check: { _ in nil })
+    static let engineSync = WorkerOption(flag: "engine-sync", environment: "JOELCLAW_ENGINE_SYNC", defaultValue: "full",
+                                         summary: "embedded engine commits: full (fsync each; survives power loss) or normal (survives crashes; faster)",
+                                         check: { ["full", "normal"].contains($0) ? nil : "must be full or normal" })
 }

@@ -76,4 +76,38 @@ struct WorkerEngineSelectionTests {
         #expect(log.contains("using an external Inngest server (INNGEST_DEV=http://127.0.0.1:9)"))
         #expect(!log.contains("embedded Inngest engine started"))
     }
+
+    @Test func workerRunsItsOwnFunctionsThroughTheEmbeddedEngine() async throws {
+        let (db, cleanup) = temporaryDatabasePath("worker-e2e.sqlite")
+        defer { cleanup() }
+        let root = (db as NSString).deletingLastPathComponent
+        let systemLog = root + "/system-log.jsonl"
+        let enginePort = try EngineCrashDurabilityTests.freePort(), workerPort = try EngineCrashDurabilityTests.freePort()
+        let (process, log) = try await run(
+            ["--port", String(workerPort), "--engine-address", "127.0.0.1:\(enginePort)", "--engine-db", db],
+            environment: ["HOME": root, "XDG_CONFIG_HOME": root + "/config", "XDG_STATE_HOME": root + "/state",
+                          "XDG_DATA_HOME": root + "/data", "JOELCLAW_SYSTEM_LOG": systemLog],
+            until: "synced")
+        defer { Self.stop(process) }
+        try #require(log.contains("synced"), "worker did not sync: \(log)")
+        let client = SocketHTTPClient()
+        let base = "http://127.0.0.1:\(enginePort)"
+        let send = try await client.send(HTTPClientRequest(method: "POST", url: base + "/e/any",
+            body: Array(#"{"name":"content/summarized","data":{"title":"Swift engines"}}"#.utf8)))
+        #expect(send.status == 200)
+        let eventID = try #require((try JSON(parsing: send.body))["ids"]?[0]?.stringValue)
+        var run: JSON = .null
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let reply = try await client.send(HTTPClientRequest(method: "GET", url: base + "/v1/events/\(eventID)/runs"))
+            run = (try JSON(parsing: reply.body))["data"]?[0] ?? .null
+            if let status = run["status"]?.stringValue, status != "Running" { break }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        #expect(run["status"] == "Completed", "\(run)")
+        #expect(run["output"]?["written"] == true)
+        // The re-emitted system/log.written event ran the logger again, which found the line already there.
+        let lines = ((try? String(contentsOfFile: systemLog, encoding: .utf8)) ?? "").split(separator: "\n")
+        #expect(lines.count == 1)
+    }
 }

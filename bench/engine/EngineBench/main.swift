@@ -6,7 +6,7 @@
 //   throughput  sustained 3-step runs/s with `--in-flight` events outstanding
 //   growth      SQLite file bytes per 1,000 runs (after a WAL checkpoint)
 //
-// Usage: EngineBench [--latency-runs N] [--throughput-runs N] [--in-flight N] [--sync full|normal]
+// Usage: EngineBench [--latency-runs N] [--throughput-runs N] [--in-flight N] [--sync full|normal] [--client socket|urlsession]
 import Engine
 import Foundation
 import HTTP
@@ -152,5 +152,5 @@ final class Counter: @unchecked Sendable {
 }
 
 func makeClient(_ name: String) -> any HTTPClient {
-    URLSessionHTTPClient()
+    name == "urlsession" ? URLSessionHTTPClient() : SocketHTTPClient(configuration: .init(maxIdlePerHost: 256))
 }
