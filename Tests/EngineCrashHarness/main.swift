@@ -4,7 +4,8 @@
 // each memoised step executed exactly once.
 //
 // Usage: EngineCrashHarness <database> <step-log> <engine-port> <worker-port>
-// Each step appends "<key>:<step>\n" to <step-log> when it executes.
+// Each step appends "<key>:<step>\n" to <step-log> when it executes. Ports may
+// be 0 (pick free ones); the chosen ones are printed as "READY <engine> <worker>".
 import Engine
 import Foundation
 import HTTP
@@ -48,23 +49,24 @@ let three = InngestFunction(id: "three", triggers: [.event("crash/go")]) { ctx -
     return last
 }
 
-let engineURL = "http://127.0.0.1:\(enginePort)"
-let client = URLSessionHTTPClient()
-let inngest = Inngest(appId: "crash", functions: [three],
-                      configuration: InngestConfiguration(mode: .dev, apiBaseURL: engineURL, eventAPIBaseURL: engineURL),
-                      httpClient: client, logSink: NoLog())
-// The worker listens before the engine resumes anything, as in the real worker.
-let worker = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: workerPort), handler: inngest.handler)
-try worker.start()
-
+let client = SocketHTTPClient()
+// As in the real worker: the engine binds first (its address configures the SDK),
+// dispatches only once the worker listens.
 var configuration = EmbeddedEngineConfiguration(databasePath: databasePath)
 configuration.port = enginePort
 configuration.settings.retryBaseMilliseconds = 20
 configuration.settings.retryMaxMilliseconds = 200
 let engine = EmbeddedEngine(configuration: configuration, client: client)
-try engine.start()
-_ = try await inngest.register(serveURL: "http://127.0.0.1:\(workerPort)/api/inngest")
-FileHandle.standardOutput.write(Data("READY\n".utf8))
+try engine.start(dispatching: false)
+let engineURL = engine.baseURL
+let inngest = Inngest(appId: "crash", functions: [three],
+                      configuration: InngestConfiguration(mode: .dev, apiBaseURL: engineURL, eventAPIBaseURL: engineURL),
+                      httpClient: client, logSink: NoLog())
+let worker = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: workerPort), handler: inngest.handler)
+try worker.start()
+engine.beginDispatching()
+_ = try await inngest.register(serveURL: "http://127.0.0.1:\(worker.port)/api/inngest")
+FileHandle.standardOutput.write(Data("READY \(engine.port) \(worker.port)\n".utf8))
 // Never outlive the test that started us: exit once orphaned (the test run
 // was interrupted before it could kill us).
 let parent = getppid()

@@ -18,12 +18,11 @@ struct EngineCrashDurabilityTests {
         let (databasePath, cleanup) = temporaryDatabasePath("crash.sqlite")
         defer { cleanup() }
         let stepLog = (databasePath as NSString).deletingLastPathComponent + "/steps.log"
-        let enginePort = try Self.freePort(), workerPort = try Self.freePort()
         let client = URLSessionHTTPClient()
-        let base = "http://127.0.0.1:\(enginePort)"
 
-        // First life: send events one by one while runs execute; kill mid-way.
-        var process = try await Self.launch(binary, databasePath, stepLog, enginePort, workerPort)
+        // First life (free ports picked by the harness): send a burst of events; kill mid-run.
+        var (process, enginePort, workerPort) = try await Self.launch(binary, databasePath, stepLog, 0, 0)
+        let base = "http://127.0.0.1:\(enginePort)"
         let acknowledged = AcknowledgedIDs()
         let sender = Task {
             for i in 0..<60 {
@@ -49,7 +48,8 @@ struct EngineCrashDurabilityTests {
         #expect(completedAtKill < acknowledged.count, "the kill should land mid-run (\(completedAtKill) of \(acknowledged.count) done)")
 
         // Second life on the same database: everything acknowledged completes.
-        process = try await Self.launch(binary, databasePath, stepLog, enginePort, workerPort)
+        // Same ports: the functions registered in the database point at the worker's address.
+        (process, enginePort, workerPort) = try await Self.launch(binary, databasePath, stepLog, enginePort, workerPort)
         defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
         let finishDeadline = Date().addingTimeInterval(60)
         var pending = acknowledged.all
@@ -94,7 +94,8 @@ struct EngineCrashDurabilityTests {
         return candidates.map(\.path).first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    static func launch(_ binary: String, _ db: String, _ log: String, _ enginePort: Int, _ workerPort: Int) async throws -> Process {
+    /// Starts the harness; returns it with the ports it bound.
+    static func launch(_ binary: String, _ db: String, _ log: String, _ enginePort: Int, _ workerPort: Int) async throws -> (Process, Int, Int) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = [db, log, String(enginePort), String(workerPort)]
@@ -108,29 +109,19 @@ struct EngineCrashDurabilityTests {
             kill(pid, SIGKILL)
         }
         var seen = Data()
-        var ready = false
+        var ports: [Int] = []
         while let chunk = try? output.fileHandleForReading.read(upToCount: 1), !chunk.isEmpty {
             seen.append(chunk)
-            if String(decoding: seen, as: UTF8.self).contains("READY") { ready = true; break }
+            let text = String(decoding: seen, as: UTF8.self)
+            if text.hasPrefix("READY"), text.hasSuffix("\n") {
+                ports = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).dropFirst().compactMap { Int($0) }
+                break
+            }
         }
         watchdog.cancel()
-        if !ready { process.waitUntilExit() }
-        try #require(ready, "harness did not become ready")
-        return process
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0 else { throw HarnessError("bind failed") }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
+        if ports.count != 2 { process.waitUntilExit() }
+        try #require(ports.count == 2, "harness did not become ready: \(String(decoding: seen, as: UTF8.self))")
+        return (process, ports[0], ports[1])
     }
 
     static func lines(_ path: String) -> [String] {

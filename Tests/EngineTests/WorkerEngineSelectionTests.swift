@@ -16,6 +16,13 @@ struct WorkerEngineSelectionTests {
             .flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }
     }
 
+    /// The port in "using the embedded Inngest engine at http://127.0.0.1:<port>".
+    static func enginePort(in log: String) -> Int? {
+        let marker = "using the embedded Inngest engine at http://127.0.0.1:"
+        guard let range = log.range(of: marker) else { return nil }
+        return Int(log[range.upperBound...].prefix { $0.isNumber })
+    }
+
     /// SIGKILL, not SIGTERM: graceful shutdown is not under test here, and a
     /// SIGTERM that lands before the worker's handler is armed could be missed.
     static func stop(_ process: Process) {
@@ -58,11 +65,10 @@ struct WorkerEngineSelectionTests {
     @Test func startsTheEmbeddedEngineWhenNoServerIsConfigured() async throws {
         let (db, cleanup) = temporaryDatabasePath("worker-engine.sqlite")
         defer { cleanup() }
-        let enginePort = try EngineCrashDurabilityTests.freePort()
-        let (process, log) = try await run(["--port", "0", "--engine-address", "127.0.0.1:\(enginePort)", "--engine-db", db],
+        let (process, log) = try await run(["--port", "0", "--engine-address", "127.0.0.1:0", "--engine-db", db],
                                            environment: [:], until: "using the embedded Inngest engine")
         defer { Self.stop(process) }
-        #expect(log.contains("using the embedded Inngest engine at http://127.0.0.1:\(enginePort)"))
+        let enginePort = try #require(Self.enginePort(in: log), "no engine address in: \(log)")
         let health = try await URLSessionHTTPClient().send(HTTPClientRequest(method: "GET", url: "http://127.0.0.1:\(enginePort)/health"))
         #expect(health.status == 200)
         #expect((try JSON(parsing: health.body))["engine"] == "embedded")
@@ -82,14 +88,14 @@ struct WorkerEngineSelectionTests {
         defer { cleanup() }
         let root = (db as NSString).deletingLastPathComponent
         let systemLog = root + "/system-log.jsonl"
-        let enginePort = try EngineCrashDurabilityTests.freePort(), workerPort = try EngineCrashDurabilityTests.freePort()
         let (process, log) = try await run(
-            ["--port", String(workerPort), "--engine-address", "127.0.0.1:\(enginePort)", "--engine-db", db],
+            ["--port", "0", "--engine-address", "127.0.0.1:0", "--engine-db", db],
             environment: ["HOME": root, "XDG_CONFIG_HOME": root + "/config", "XDG_STATE_HOME": root + "/state",
                           "XDG_DATA_HOME": root + "/data", "JOELCLAW_SYSTEM_LOG": systemLog],
             until: "synced")
         defer { Self.stop(process) }
         try #require(log.contains("synced"), "worker did not sync: \(log)")
+        let enginePort = try #require(Self.enginePort(in: log), "no engine address in: \(log)")
         let client = SocketHTTPClient()
         let base = "http://127.0.0.1:\(enginePort)"
         let send = try await client.send(HTTPClientRequest(method: "POST", url: base + "/e/any",
