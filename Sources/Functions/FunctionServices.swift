@@ -20,6 +20,8 @@ public struct FunctionServices: Sendable {
     public var notifier: (any Notifier)?
     public var database: FunctionsDatabase
     public var observations: any ObservationStore
+    /// Nil unless a Qdrant URL is configured.
+    public var observationIndex: (any ObservationIndex)?
     public var healthChecker: HealthChecker
     /// A git repository at a path (the content repo).
     public var git: @Sendable (String) -> any GitRepository
@@ -28,7 +30,7 @@ public struct FunctionServices: Sendable {
     public init(config: FunctionsConfig, commands: any CommandRunner, http: any HTTPClient, llm: any LLMClient,
                 transcriber: any Transcriber, transfer: any FileTransfer, vault: any Vault, systemLog: any SystemLog,
                 notifier: (any Notifier)?, database: FunctionsDatabase, observations: any ObservationStore,
-                healthChecker: HealthChecker, git: @escaping @Sendable (String) -> any GitRepository,
+                observationIndex: (any ObservationIndex)? = nil, healthChecker: HealthChecker, git: @escaping @Sendable (String) -> any GitRepository,
                 now: @escaping @Sendable () -> Date) {
         self.config = config
         self.commands = commands
@@ -41,6 +43,7 @@ public struct FunctionServices: Sendable {
         self.notifier = notifier
         self.database = database
         self.observations = observations
+        self.observationIndex = observationIndex
         self.healthChecker = healthChecker
         self.git = git
         self.now = now
@@ -67,6 +70,7 @@ public struct FunctionServices: Sendable {
             notifier: config.notifyURL.map { HTTPGatewayNotifier(url: $0, http: http) },
             database: database,
             observations: SQLiteObservationStore(database: database),
+            observationIndex: config.qdrantURL.map { QdrantObservationIndex(baseURL: $0, http: http) },
             healthChecker: HealthChecker(http: http),
             git: { GitCLIRepository(directory: $0, git: gitCommand, runner: runner) },
             now: { Date() })

@@ -87,3 +87,17 @@ import Testing
         #expect(ObservationDailyLog.clockTime("2026-02-16T10:04:59.000Z", timeZone: TimeZone(identifier: "UTC")!) == "10:04")
     }
 }
+
+@Suite struct LexicalVectorTests {
+    @Test func sharedWordsMeanCloserVectors() {
+        let a = LexicalVector.embed("start.sh must run bun install before serve")
+        let b = LexicalVector.embed("Start.sh must run bun install before serving!")
+        let c = LexicalVector.embed("Joel prefers short answers")
+        func cosine(_ x: [Double], _ y: [Double]) -> Double { zip(x, y).reduce(0) { $0 + $1.0 * $1.1 } }
+        #expect(a.count == 256)
+        #expect(cosine(a, b) > 0.7)
+        #expect(cosine(a, c) < 0.3)
+        #expect(LexicalVector.embed("start.sh must run bun install before serve") == a, "deterministic")
+        #expect(LexicalVector.embed("a b").allSatisfy { $0 == 0 })
+    }
+}

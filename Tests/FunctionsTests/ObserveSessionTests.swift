@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import InngestProtocol
 import JSON
 import Testing
@@ -113,5 +114,83 @@ import Testing
         #expect(a.calls == 1 && a.outcome.errorMessage?.contains("non-empty \"sessionId\"") == true)
         let b = try await h.run("memory/observe-session", "memory/session.ended", try Self.event())
         #expect(b.calls == 1 && b.outcome.errorMessage?.contains("does not match memory/session.ended") == true)
+    }
+}
+
+/// A Qdrant stand-in on loopback: collections and points kept in memory,
+/// requests checked for the REST API's shape.
+final class QdrantStandIn: @unchecked Sendable {
+    private let lock = NSLock()
+    private var collections: [String: JSON] = [:]
+    private(set) var points: [String: JSON] = [:]
+    var server: LoopbackServer!
+
+    init() throws {
+        server = try LoopbackServer { [unowned self] request in self.handle(request) }
+    }
+
+    var storedPoints: [String: JSON] { lock.lock(); defer { lock.unlock() }; return points }
+
+    private func handle(_ request: HTTPRequest) -> HTTPResponse {
+        lock.lock(); defer { lock.unlock() }
+        let parts = request.path.split(separator: "/").map(String.init)
+        guard parts.first == "collections", parts.count >= 2 else { return .json(#"{"status":"not found"}"#, status: 404) }
+        let name = parts[1]
+        switch (request.method, parts.count) {
+        case ("GET", 2):
+            return collections[name] == nil ? .json(#"{"status":{"error":"Not found"}}"#, status: 404) : .json(#"{"result":{},"status":"ok"}"#)
+        case ("PUT", 2):
+            guard let body = try? JSON(parsing: request.body), body["vectors"]?["distance"] == "Cosine" else { return .json("{}", status: 400) }
+            collections[name] = body
+            return .json(#"{"result":true,"status":"ok"}"#)
+        case ("PUT", 3) where parts[2] == "points" && request.queryValue("wait") == "true":
+            guard let size = collections[name]?["vectors"]?["size"]?.intValue,
+                  let list = (try? JSON(parsing: request.body))?["points"]?.arrayValue else { return .json("{}", status: 400) }
+            for point in list {
+                guard let id = point["id"]?.stringValue, UUID(uuidString: id) != nil, point["vector"]?.arrayValue?.count == size else {
+                    return .json(#"{"status":{"error":"bad point"}}"#, status: 400)
+                }
+                points[id] = point
+            }
+            return .json(#"{"result":{"status":"completed"},"status":"ok"}"#)
+        default:
+            return .json("{}", status: 405)
+        }
+    }
+}
+
+extension ObserveSessionTests {
+    @Test func observationsAreAlsoIndexedInQdrantWhenConfigured() async throws {
+        let answer = try Self.fixture("observer-answer.xml")
+        let llm = try anthropicStandIn { _, _ in answer }
+        let qdrant = try QdrantStandIn()
+        let h = try FunctionsHarness { c, _ in
+            c.llm.baseURL = llm.url
+            c.qdrantURL = qdrant.server.url
+        }
+        let first = try await h.run("memory/observe-session", "memory/session.compaction.pending", try Self.event())
+        #expect(first.outcome.output?["index"] == ["stored": true, "count": 6])
+        let storedIds = first.outcome.output?["store"]?["ids"]?.arrayValue?.compactMap(\.stringValue)
+        let ids = try #require(storedIds)
+        #expect(Set(qdrant.storedPoints.keys) == Set(ids))
+        let point = try #require(qdrant.storedPoints[ids[1]])
+        #expect(point["payload"]?["observation"] == "start.sh must run bun install before serve")
+        #expect(point["payload"]?["category_id"] == "jc:operations" && point["payload"]?["session_id"] == "s-123")
+        let norm = (point["vector"]?.arrayValue ?? []).compactMap(\.doubleValue).reduce(0) { $0 + $1 * $1 }
+        #expect(abs(norm - 1) < 1e-9)
+
+        // A later capture with the same facts merges: the same points are replaced, none added.
+        _ = try await h.run("memory/observe-session", "memory/session.compaction.pending", try Self.event(dedupeKey: "s-123:compaction:2"))
+        #expect(qdrant.storedPoints.count == 6)
+
+        // Qdrant down: the run still succeeds (SQLite is the record) and says why.
+        let down = try FunctionsHarness { c, _ in
+            c.llm.baseURL = llm.url
+            c.qdrantURL = "http://127.0.0.1:\(try LoopbackSSHD.freePort())"
+        }
+        let report = try await down.run("memory/observe-session", "memory/session.compaction.pending", try Self.event())
+        #expect(report.outcome.output?["status"] == "observed")
+        #expect(report.outcome.output?["index"]?["stored"] == false)
+        #expect(try down.services.observations.search("bun install", limit: 1, includeWithheld: false).count == 1)
     }
 }

@@ -59,7 +59,7 @@ public enum ObserveSessionFunction {
             }
             guard acquired else {
                 return ObserveResult(status: "deduplicated", sessionId: sessionId, dedupeKey: dedupeKey, observationCount: 0,
-                                     reflectableCount: 0, store: nil, accumulatedEvent: false, usedFallback: false)
+                                     reflectableCount: 0, store: nil, index: nil, accumulatedEvent: false, usedFallback: false)
             }
 
             let transcript = ObservationSanitizer.sanitizeTranscript(input.messages ?? "")
@@ -101,6 +101,24 @@ public enum ObserveSessionFunction {
                 try services.observations.store(items, sessionId: sessionId, source: trigger, batchKey: dedupeKey, now: services.now())
             }
 
+            var indexed: IndexOutcome? = nil
+            if let index = services.observationIndex {
+                // Best effort, as in the original: SQLite above is the record.
+                indexed = try await ctx.step.run("store-to-qdrant") {
+                    let points = zip(stored.ids, items).map { id, item in
+                        IndexedObservation(id: id, sessionId: sessionId, text: item.gate.text, type: item.type, source: trigger,
+                                           verdict: item.gate.verdict.rawValue, category: item.gate.category,
+                                           timestamp: Int64(services.now().timeIntervalSince1970))
+                    }
+                    do {
+                        try await index.upsert(points)
+                        return IndexOutcome(stored: true, count: points.count, error: nil)
+                    } catch {
+                        return IndexOutcome(stored: false, count: 0, error: "\(error)")
+                    }
+                }
+            }
+
             let emit = trigger != "backfill"
             if emit {
                 let tokens = trigger == "compaction" ? (input.tokensBefore ?? 0) : (input.messageCount ?? 0)
@@ -119,7 +137,8 @@ public enum ObserveSessionFunction {
             }
 
             return ObserveResult(status: "observed", sessionId: sessionId, dedupeKey: dedupeKey, observationCount: items.count,
-                                 reflectableCount: reflectable.count, store: stored, accumulatedEvent: emit, usedFallback: observer.fallback)
+                                 reflectableCount: reflectable.count, store: stored, index: indexed, accumulatedEvent: emit,
+                                 usedFallback: observer.fallback)
         }
     }
 
@@ -152,6 +171,14 @@ public struct ObserveResult: Codable, Sendable, Equatable {
     public var observationCount: Int
     public var reflectableCount: Int
     public var store: ObservationStoreResult?
+    /// Nil when no Qdrant URL is configured.
+    public var index: IndexOutcome?
     public var accumulatedEvent: Bool
     public var usedFallback: Bool
+}
+
+public struct IndexOutcome: Codable, Sendable, Equatable {
+    public var stored: Bool
+    public var count: Int
+    public var error: String?
 }
