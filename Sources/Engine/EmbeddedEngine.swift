@@ -102,6 +102,7 @@ public final class EmbeddedEngine: @unchecked Sendable {
         let (server, scheduler) = lock.withLock { (self.server, self.scheduler) }
         scheduler?.stop()
         await server?.shutdown(drain: 2)
+        lock.withLock { core }?.store.writer.stop()
         lock.withLock {
             self.server = nil
             self.scheduler = nil
@@ -130,9 +131,9 @@ public final class EmbeddedEngine: @unchecked Sendable {
     }
 
     /// Sends events in-process, exactly as `POST /e/{key}` would.
-    public func send(_ events: [IncomingEvent]) throws -> [String] {
+    public func send(_ events: [IncomingEvent]) async throws -> [String] {
         guard let core, let executor else { throw EngineRegistrationError("engine not started") }
-        let (ids, effects) = try core.acceptEvents(events)
+        let (ids, effects) = try await core.acceptEvents(events)
         executor.apply(effects)
         return ids
     }

@@ -40,17 +40,17 @@ public struct EngineAPI: HTTPHandler {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         switch (request.method, parts.count, parts.first) {
         case ("POST", 2, "e"):
-            return receiveEvents(request, key: parts[1])
+            return await receiveEvents(request, key: parts[1])
         case ("POST", 2, "fn") where parts[1] == "register":
             guard authorized(request) else { return unauthorized() }
-            return register(request)
+            return await register(request)
         case ("GET", 1, "health"):
             return json(200, ["status": "ok", "engine": "embedded",
                               "queued": .number(JSONNumber(executor.scheduler?.pendingCount ?? 0)),
                               "in_flight": .number(JSONNumber(executor.scheduler?.inFlightCount ?? 0))])
         case (_, _, "v1"), (_, _, "v0"):
             guard authorized(request) else { return unauthorized() }
-            return query(request, parts)
+            return await query(request, parts)
         default:
             return error(404, "no route for \(request.method) \(request.path)")
         }
@@ -58,7 +58,7 @@ public struct EngineAPI: HTTPHandler {
 
     // MARK: Events
 
-    private func receiveEvents(_ request: HTTPRequest, key: String) -> HTTPResponse {
+    private func receiveEvents(_ request: HTTPRequest, key: String) async -> HTTPResponse {
         if !eventKeys.isEmpty && !eventKeys.contains(key) { return error(401, "Event key not found") }
         guard request.body.count <= limits.maxEventRequestBytes else {
             return error(413, "request body of \(request.body.count) bytes exceeds the \(limits.maxEventRequestBytes)-byte limit")
@@ -89,7 +89,7 @@ public struct EngineAPI: HTTPHandler {
             }
         }
         do {
-            let (ids, effects) = try core.acceptEvents(events)
+            let (ids, effects) = try await core.acceptEvents(events)
             executor.apply(effects)
             return json(200, ["ids": .array(ids.map { .string($0) }), "status": 200])
         } catch {
@@ -99,11 +99,11 @@ public struct EngineAPI: HTTPHandler {
 
     // MARK: Registration
 
-    private func register(_ request: HTTPRequest) -> HTTPResponse {
+    private func register(_ request: HTTPRequest) async -> HTTPResponse {
         let payload: JSON
         do { payload = try JSON(parsing: request.body) } catch { return self.error(400, "body is not valid JSON: \(error)") }
         do {
-            let result = try core.register(payload)
+            let result = try await core.register(payload)
             executor.apply(result.effects)
             return json(200, ["ok": true, "modified": .bool(result.modified), "app_id": .string(result.appID),
                               "sync_id": .string(core.ids.next()), "function_count": .number(JSONNumber(result.functionCount))])
@@ -116,7 +116,7 @@ public struct EngineAPI: HTTPHandler {
 
     // MARK: Queries
 
-    private func query(_ request: HTTPRequest, _ parts: [String]) -> HTTPResponse {
+    private func query(_ request: HTTPRequest, _ parts: [String]) async -> HTTPResponse {
         do {
             switch (request.method, parts.count, parts.count > 1 ? parts[1] : "") {
             case ("GET", 3, "events"):
@@ -131,7 +131,7 @@ public struct EngineAPI: HTTPHandler {
                 guard let run = try core.store.run(parts[2]) else { return error(404, "run not found") }
                 return json(200, ["data": runJSON(run), "metadata": metadata])
             case ("DELETE", 3, "runs") where parts[0] == "v1":
-                let (cancelled, effects) = try core.cancel(runID: parts[2])
+                let (cancelled, effects) = try await core.cancel(runID: parts[2])
                 executor.apply(effects)
                 guard cancelled else { return error(404, "run not found or already finished") }
                 return json(200, ["data": ["run_id": .string(parts[2]), "status": "Cancelled"]])

@@ -3,7 +3,11 @@ import JSON
 extension EngineCore {
     /// Records what a worker call returned, in one transaction. A stale item
     /// (its run was cancelled or finished meanwhile) changes nothing.
-    func applyCallOutcome(_ item: QueueItem, _ result: CallResult) throws -> EngineEffects {
+    func applyCallOutcome(_ item: QueueItem, _ result: CallResult) async throws -> EngineEffects {
+        try await store.write { try self.applyCallOutcomeNow(item, result) }
+    }
+
+    private func applyCallOutcomeNow(_ item: QueueItem, _ result: CallResult) throws -> EngineEffects {
         var effects = EngineEffects()
         try store.transaction {
             guard try store.deleteQueueItem(item.id), let runID = item.runID,

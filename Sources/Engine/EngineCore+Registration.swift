@@ -11,7 +11,7 @@ extension EngineCore {
 
     /// Validates a `POST /fn/register` payload and replaces the app's functions.
     /// Throws `EngineRegistrationError` (nothing changes) if any function is refused.
-    func register(_ payload: JSON) throws -> Registration {
+    func register(_ payload: JSON) async throws -> Registration {
         guard case .object(let object) = payload else { throw EngineRegistrationError("the register body must be a JSON object") }
         guard let url = object["url"]?.stringValue, !url.isEmpty else { throw EngineRegistrationError("'url' is required") }
         guard let appID = (object["appName"] ?? object["appname"])?.stringValue, !appID.isEmpty else {
@@ -38,14 +38,15 @@ extension EngineCore {
         }
 
         let checksum = Self.checksum(url + "\u{0}" + JSON.array(list).serialized())
-        var effects = EngineEffects()
-        let modified = try store.transaction { () -> Bool in
-            let previous = try store.appChecksum(appID)
-            try store.saveApp(id: appID, url: url, sdk: object["sdk"]?.stringValue ?? "", checksum: checksum,
-                              functions: functions.map { ($0.id, $0.config.serialized()) }, now: now)
-            registry.replaceApp(appID, with: functions)
-            try syncCronItems(&effects)
-            return previous != checksum
+        let sdk = object["sdk"]?.stringValue ?? ""
+        let (modified, effects) = try await store.write { () -> (Bool, EngineEffects) in
+            var effects = EngineEffects()
+            let previous = try self.store.appChecksum(appID)
+            try self.store.saveApp(id: appID, url: url, sdk: sdk, checksum: checksum,
+                                   functions: functions.map { ($0.id, $0.config.serialized()) }, now: self.now)
+            self.registry.replaceApp(appID, with: functions)
+            try self.syncCronItems(&effects)
+            return (previous != checksum, effects)
         }
         return Registration(appID: appID, modified: modified, functionCount: functions.count, effects: effects)
     }

@@ -68,14 +68,13 @@ extension EngineCore {
     }
 
     /// Public cancellation (API): returns false when the run is unknown or already finished.
-    func cancel(runID: String) throws -> (Bool, EngineEffects) {
-        var effects = EngineEffects()
-        let cancelled = try store.transaction { () -> Bool in
-            guard let run = try store.run(runID), run.status == .running else { return false }
-            try finishRun(run, .cancelled, effects: &effects)
-            return true
+    func cancel(runID: String) async throws -> (Bool, EngineEffects) {
+        try await store.write {
+            var effects = EngineEffects()
+            guard let run = try self.store.run(runID), run.status == .running else { return (false, effects) }
+            try self.finishRun(run, .cancelled, effects: &effects)
+            return (true, effects)
         }
-        return (cancelled, effects)
     }
 
     /// Delay before retry `attempt` (0-based count of failures so far).

@@ -3,7 +3,11 @@ import JSON
 
 extension EngineCore {
     /// Fires a due timer item (sleep end, wait timeout, cron tick, debounce end) in one transaction.
-    func fireTimer(_ item: QueueItem) throws -> EngineEffects {
+    func fireTimer(_ item: QueueItem) async throws -> EngineEffects {
+        try await store.write { try self.fireTimerNow(item) }
+    }
+
+    private func fireTimerNow(_ item: QueueItem) throws -> EngineEffects {
         var effects = EngineEffects()
         try store.transaction {
             guard try store.deleteQueueItem(item.id) else { return }

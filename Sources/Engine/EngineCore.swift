@@ -30,12 +30,12 @@ final class EngineCore: @unchecked Sendable {
     // MARK: Events
 
     /// Stores validated events and everything they cause, atomically; returns their ids.
-    func acceptEvents(_ events: [IncomingEvent]) throws -> (ids: [String], effects: EngineEffects) {
-        var effects = EngineEffects()
-        let ids = try store.transaction {
-            try events.map { try ingest($0, effects: &effects) }
+    func acceptEvents(_ events: [IncomingEvent]) async throws -> (ids: [String], effects: EngineEffects) {
+        try await store.write {
+            var effects = EngineEffects()
+            let ids = try events.map { try self.ingest($0, effects: &effects) }
+            return (ids, effects)
         }
-        return (ids, effects)
     }
 
     /// Stores one event, resumes or cancels the runs waiting for it, and starts

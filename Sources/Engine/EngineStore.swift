@@ -7,15 +7,20 @@ import SQLite
 /// `transaction` so each state change of a run commits atomically.
 final class EngineStore: @unchecked Sendable {
     let db: SQLiteDatabase
+    let writer: GroupCommitWriter
 
     init(path: String, synchronous: SQLiteDatabase.Synchronous, now: Int64) throws {
         var options = SQLiteDatabase.Options()
         options.synchronous = synchronous
         db = try SQLiteDatabase(path: path, options: options)
         try EngineSchema.migrate(db, now: now)
+        writer = GroupCommitWriter(db: db)
     }
 
     func transaction<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
+
+    /// A write transaction committed together with others queued meanwhile (see `GroupCommitWriter`).
+    func write<T>(_ body: @escaping () throws -> T) async throws -> T { try await writer.write(body) }
 
     // MARK: Apps and functions
 

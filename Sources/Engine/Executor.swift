@@ -33,7 +33,7 @@ final class Executor: @unchecked Sendable {
             if item.kind == .call {
                 try await call(item)
             } else {
-                apply(try core.fireTimer(item))
+                apply(try await core.fireTimer(item))
             }
         } catch {
             // Storage failed (disk full, I/O error): the item is still in the
@@ -51,7 +51,7 @@ final class Executor: @unchecked Sendable {
               try store.queueItemExists(item.id) else { return }
         guard let function = core.registry.function(run.functionID) else {
             // The function was removed after the run started: fail the run rather than leave it hanging.
-            apply(try core.applyCallOutcome(item, CallResult(
+            apply(try await core.applyCallOutcome(item, CallResult(
                 outcome: .failed(["name": "Error", "message": .string("function '\(run.functionID)' is no longer registered")]),
                 version: nil, noRetry: true, retryAt: nil)))
             return
@@ -75,7 +75,7 @@ final class Executor: @unchecked Sendable {
         }
         let effects: EngineEffects
         do {
-            effects = try core.applyCallOutcome(item, result)
+            effects = try await core.applyCallOutcome(item, result)
         } catch {
             scheduler?.add(limiter.release(run.concurrency))
             throw error

@@ -126,6 +126,6 @@ extension WorkerOption {
                                              summary: "embedded engine SQLite file (empty: $XDG_STATE_HOME/joelclaw/engine.sqlite)",
                                              check: { _ in nil })
     static let engineSync = WorkerOption(flag: "engine-sync", environment: "JOELCLAW_ENGINE_SYNC", defaultValue: "full",
-                                         summary: "embedded engine commits: full (fsync each; survives power loss) or normal (survives crashes; faster)",
+                                         summary: "embedded engine commits: full (fsync per group commit; survives power loss) or normal (survives crashes only)",
                                          check: { ["full", "normal"].contains($0) ? nil : "must be full or normal" })
 }

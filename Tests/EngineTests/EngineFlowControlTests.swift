@@ -110,7 +110,7 @@ struct EngineFlowControlTests {
         config.port = 0
         let other = EmbeddedEngine(configuration: config, client: h.client)
         try other.start()
-        let ids = try other.send([IncomingEvent(name: "fc/mismatch")])
+        let ids = try await other.send([IncomingEvent(name: "fc/mismatch")])
         let deadline = Date().addingTimeInterval(15)
         var status = ""
         while Date() < deadline {
