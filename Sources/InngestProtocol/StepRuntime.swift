@@ -8,7 +8,8 @@ import JSON
 /// Branches of `parallel` run one after another (never concurrently), so step
 /// ids, `:N` suffixes and the set of steps found are deterministic from one
 /// replay to the next. The lock guards against user code that calls step
-/// tools from tasks of its own.
+/// tools from tasks of its own (`async let`). `race` uses the completion
+/// order the server sends (`ctx.stack`) to pick the same winner on every replay.
 final class StepRuntime: @unchecked Sendable {
     /// A step reached for the first time in this call.
     struct Found {

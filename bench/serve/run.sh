@@ -3,6 +3,8 @@
 # Installs what it needs (Debian: wrk, nginx; PyPI: inngest, fastapi, uvicorn),
 # builds the release binaries, then runs bench.py, which prints every figure and
 # its ratio to nginx. DURATION=<seconds> shortens the wrk runs.
+# Companions: cost.sh (instructions per request, load-independent) and
+# profile.sh (callgrind top functions for one scenario).
 set -euo pipefail
 cd "$(dirname "$0")"
 need_apt=()
