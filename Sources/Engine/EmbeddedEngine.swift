@@ -20,6 +20,7 @@ public final class EmbeddedEngine: @unchecked Sendable {
     private var core: EngineCore?
     private var executor: Executor?
     private let finished = RunFinishNotifier()
+    private var pruner: Task<Void, Never>?
 
     /// `client` makes the calls to the worker (use a keep-alive client).
     public init(configuration: EmbeddedEngineConfiguration, client: any HTTPClient,
@@ -86,6 +87,15 @@ public final class EmbeddedEngine: @unchecked Sendable {
             self.executor = executor
             self.api = api
         }
+        if config.retentionDays > 0 {
+            let pruner = Task { [weak self] in
+                while !Task.isCancelled {
+                    _ = try? await self?.prune()
+                    try? await Task.sleep(nanoseconds: 3_600 * 1_000_000_000)
+                }
+            }
+            lock.withLock { self.pruner = pruner }
+        }
         log(.info, "embedded Inngest engine started", [
             "address": baseURL, "database": config.databasePath, "resumed_items": String(outstanding.count),
             "functions": String(core.registry.all.count), "signed_calls": signer == nil ? "no" : "yes",
@@ -99,7 +109,8 @@ public final class EmbeddedEngine: @unchecked Sendable {
 
     /// Stops the API and the scheduler. Queue items stay in the database.
     public func stop() async {
-        let (server, scheduler) = lock.withLock { (self.server, self.scheduler) }
+        let (server, scheduler, pruner) = lock.withLock { (self.server, self.scheduler, self.pruner) }
+        pruner?.cancel()
         scheduler?.stop()
         await server?.shutdown(drain: 2)
         lock.withLock { core }?.store.writer.stop()
@@ -107,6 +118,21 @@ public final class EmbeddedEngine: @unchecked Sendable {
             self.server = nil
             self.scheduler = nil
         }
+    }
+
+    /// Applies the retention rule now: deletes finished runs that ended more than
+    /// `retentionDays` ago and the events no remaining run refers to. Returns the counts.
+    @discardableResult
+    public func prune() async throws -> (runs: Int, events: Int) {
+        guard let core, configuration.retentionDays > 0 else { return (0, 0) }
+        let now = core.now
+        let cutoff = now - Int64(configuration.retentionDays) * 86_400_000
+        let counts = try await core.store.write { try core.store.prune(before: cutoff, now: now) }
+        if counts.runs + counts.events > 0 {
+            log(.info, "pruned old runs and events", ["runs": String(counts.runs), "events": String(counts.events),
+                                                       "retention_days": String(configuration.retentionDays)])
+        }
+        return counts
     }
 
     /// Waits until run `id` has finished (completed, failed or cancelled), up to `timeout` seconds.

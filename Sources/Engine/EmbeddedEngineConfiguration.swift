@@ -20,6 +20,9 @@ public struct EmbeddedEngineConfiguration: Sendable {
     /// nil = ULIDs from `clock`.
     public var ids: (any IDGenerator)?
     public var settings = EngineSettings()
+    /// Finished runs and unreferenced events older than this are deleted
+    /// (hourly, and at start); 0 keeps everything.
+    public var retentionDays = 30
     public var limits = EngineAPI.Limits()
 
     public init(databasePath: String = EmbeddedEngineConfiguration.defaultDatabasePath()) {

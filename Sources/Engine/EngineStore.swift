@@ -230,6 +230,23 @@ final class EngineStore: @unchecked Sendable {
                            triggerEventText: row.string(7) ?? "{}", expiresAt: row.int64(8))
     }
 
+    // MARK: Retention
+
+    /// Deletes finished runs that ended before `cutoff` (their steps and links
+    /// cascade), events received before it that no remaining run refers to,
+    /// and expired flow-control state. Running runs and their events are kept.
+    func prune(before cutoff: Int64, now: Int64) throws -> (runs: Int, events: Int) {
+        let runs = try db.run("DELETE FROM runs WHERE status != 'Running' AND ended_at IS NOT NULL AND ended_at < ?", [.integer(cutoff)])
+        let events = try db.run("""
+            DELETE FROM events WHERE received_at < ?
+              AND NOT EXISTS (SELECT 1 FROM run_events e WHERE e.event_id = events.id)
+              AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.event_id = events.id)
+            """, [.integer(cutoff)])
+        try db.run("DELETE FROM idempotency_keys WHERE expires_at < ?", [.integer(now)])
+        try db.run("DELETE FROM rate_cells WHERE tat < ?", [.integer(now)])
+        return (runs, events)
+    }
+
     // MARK: Flow control
 
     /// Claims an idempotency key; false when an unexpired claim already exists.

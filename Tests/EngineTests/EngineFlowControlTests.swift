@@ -125,3 +125,30 @@ struct EngineFlowControlTests {
         await h.stop()
     }
 }
+
+@Suite("Engine retention", .serialized)
+struct EngineRetentionTests {
+    @Test func pruneDropsOldFinishedRunsAndKeepsRunningOnes() async throws {
+        let quick = InngestFunction(id: "quick", triggers: [.event("ret/quick")]) { _ -> String in "done" }
+        let slow = InngestFunction(id: "slow", triggers: [.event("ret/slow")]) { ctx -> String in
+            try await ctx.step.sleep("wait", for: .days(60))
+            return "late"
+        }
+        let h = try await EngineHarness.start(functions: [quick, slow], manualClock: true) { $0.retentionDays = 30 }
+        let done = try await h.send("ret/quick")
+        _ = try await h.finishedRuns(forEvent: done)
+        let waiting = try await h.send("ret/slow")
+        try await h.awaitQueued("sleep")
+        #expect(try await h.engine.prune().runs == 0) // nothing is old yet
+        h.clock?.advance(bySeconds: 31 * 86_400)
+        let (runs, events) = try await h.engine.prune()
+        #expect(runs == 1)
+        #expect(events >= 1)
+        #expect(h.engine.runs(forEvent: done).isEmpty)
+        #expect(h.engine.runs(forEvent: waiting).first?["status"] == "Running")
+        h.clock?.advance(bySeconds: 30 * 86_400)
+        let finished = try await h.finishedRuns(forEvent: waiting)
+        #expect(finished[0]["output"] == "late")
+        await h.stop()
+    }
+}
