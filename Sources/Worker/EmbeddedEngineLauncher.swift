@@ -44,6 +44,7 @@ final class EmbeddedEngineLauncher: @unchecked Sendable {
         engineConfiguration.host = host
         engineConfiguration.port = port
         engineConfiguration.synchronous = configuration.string(.engineSync) == "normal" ? .normal : .full
+        engineConfiguration.retentionDays = configuration.int(.engineRetentionDays)
         if let key = environment["INNGEST_SIGNING_KEY"], !key.isEmpty { engineConfiguration.signingKey = key }
         if let key = environment["INNGEST_EVENT_KEY"], !key.isEmpty { engineConfiguration.eventKeys = [key] }
 
@@ -114,7 +115,7 @@ struct LauncherError: Error, CustomStringConvertible {
 }
 
 extension WorkerOption {
-    static let engineOptions: [WorkerOption] = [engine, engineAddress, engineDatabase, engineSync]
+    static let engineOptions: [WorkerOption] = [engine, engineAddress, engineDatabase, engineSync, engineRetentionDays]
 
     static let engine = WorkerOption(flag: "engine", environment: "JOELCLAW_ENGINE", defaultValue: "auto",
                                      summary: "Inngest engine: auto (embedded unless INNGEST_DEV/INNGEST_BASE_URL/... is set), embedded, external",
@@ -128,4 +129,7 @@ extension WorkerOption {
     static let engineSync = WorkerOption(flag: "engine-sync", environment: "JOELCLAW_ENGINE_SYNC", defaultValue: "full",
                                          summary: "embedded engine commits: full (fsync per group commit; survives power loss) or normal (survives crashes only)",
                                          check: { ["full", "normal"].contains($0) ? nil : "must be full or normal" })
+    static let engineRetentionDays = WorkerOption(flag: "engine-retention-days", environment: "JOELCLAW_ENGINE_RETENTION_DAYS",
+                                                  defaultValue: "30", summary: "days finished runs are kept (0: forever)",
+                                                  check: integer(in: 0...36_500))
 }
