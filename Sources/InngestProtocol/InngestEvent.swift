@@ -48,7 +48,7 @@ public struct InngestEvent: Sendable, Hashable, Codable {
         guard let name = o["name"]?.stringValue else { throw InngestWireError("an event needs a string \"name\"") }
         self.name = name
         // A missing or null `data` reads as an empty object, as the other SDKs treat it.
-        self.data = (o["data"].flatMap { $0.isNull ? nil : $0 }) ?? [:]
+        if let data = o["data"], !data.isNull { self.data = data } else { self.data = [:] }
         self.id = o["id"]?.stringValue
         if let ts = o["ts"]?.numberValue { self.ts = Int64(ts.text) ?? Int64(exactly: ts.doubleValue.rounded()) }
         self.user = o["user"]
