@@ -60,7 +60,8 @@ public struct FunctionServices: Sendable {
             config: config,
             commands: runner,
             http: http,
-            llm: AnthropicMessagesClient(config: config.llm, apiKey: environment[config.llm.apiKeyEnv], http: http),
+            llm: config.llm.command.map { CommandLLMClient(command: $0, runner: runner, timeout: config.llm.timeout) as any LLMClient }
+                ?? AnthropicMessagesClient(config: config.llm, apiKey: environment[config.llm.apiKeyEnv], http: http),
             transcriber: CommandTranscriber(command: config.transcriberCommand, model: config.transcriberModel,
                                             runner: runner, timeout: config.commandTimeout),
             transfer: NASFileTransfer(destination: config.nas, ssh: config.sshCommand, scp: config.scpCommand,

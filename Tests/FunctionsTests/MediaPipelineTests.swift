@@ -151,4 +151,29 @@ import Testing
         #expect(denied.stepErrors["summarize"] == 1, "a 401 is not retried")
         #expect(llm.requests.count == 1)
     }
+
+    /// The LLM as a configured command (like `pi -p`): the prompt arrives as
+    /// the last argument, the answer is stdout.
+    @Test func summarizeThroughAnLLMCommand() async throws {
+        let h = try FunctionsHarness { c, dir in
+            c.llm.command = [try writeScript(dir, "fake-pi.sh", #"""
+            last=""; for a in "$@"; do last="$a"; done
+            printf '%s' "$last" > "$(dirname "$0")/prompt.txt"
+            printf '## Executive Summary\n\nSummarized by a command.\n'
+            """#), "-p", "--no-session"]
+        }
+        try h.services.vault.write("Resources/videos/talk.md", "# Talk\n\n## Executive Summary\n\n<!-- TODO -->\n\n## Full Transcript\n\n> text\n")
+        let report = try await h.run("content-summarize", "content/summarize.requested", ["vaultPath": "Resources/videos/talk.md"])
+        #expect(report.outcome.output?["title"] == "Talk")
+        #expect(try h.services.vault.read("Resources/videos/talk.md")
+                == "# Talk\n\n## Executive Summary\n\nSummarized by a command.\n\n## Full Transcript\n\n> text\n")
+        let prompt = try h.dir.read("prompt.txt")
+        #expect(prompt.hasPrefix(ContentSummarizeFunction.systemPrompt) && prompt.contains("Note (Talk):\n\n# Talk"))
+
+        let missing = try FunctionsHarness { c, _ in c.llm.command = ["/nonexistent/pi"] }
+        try missing.services.vault.write("Resources/videos/talk.md", "# Talk\n")
+        let failed = try await missing.run("content-summarize", "content/summarize.requested", ["vaultPath": "Resources/videos/talk.md"])
+        #expect(failed.stepErrors["summarize"] == 1, "a missing command is not retried")
+        #expect(failed.outcome.errorMessage?.hasSuffix("could not start `/nonexistent/pi`: No such file or directory") == true, "\(failed.outcome)")
+    }
 }

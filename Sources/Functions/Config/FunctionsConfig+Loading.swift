@@ -23,6 +23,7 @@ extension FunctionsConfig {
     /// | `JOELCLAW_YTDLP`, `JOELCLAW_TRANSCRIBER` | command argv, split on spaces |
     /// | `JOELCLAW_REPO_DIR` | `contentSync.repoDir` |
     /// | `ANTHROPIC_BASE_URL`, `JOELCLAW_LLM_MODEL` | `llm.baseURL`, `llm.model` |
+    /// | `JOELCLAW_LLM_COMMAND` | `llm.command` (e.g. `pi -p --no-session`), split on spaces |
     /// | `JOELCLAW_WORKER_URL` | `health.workerURL` |
     /// | `QDRANT_URL`, `JOELCLAW_NOTIFY_URL` | `qdrantURL`, `notifyURL` |
     static let environmentOverrides: [(variable: String, path: [String], isCommand: Bool)] = [
@@ -38,6 +39,7 @@ extension FunctionsConfig {
         ("JOELCLAW_REPO_DIR", ["contentSync", "repoDir"], false),
         ("ANTHROPIC_BASE_URL", ["llm", "baseURL"], false),
         ("JOELCLAW_LLM_MODEL", ["llm", "model"], false),
+        ("JOELCLAW_LLM_COMMAND", ["llm", "command"], true),
         ("JOELCLAW_WORKER_URL", ["health", "workerURL"], false),
         ("QDRANT_URL", ["qdrantURL"], false),
         ("JOELCLAW_NOTIFY_URL", ["notifyURL"], false),
@@ -91,7 +93,7 @@ extension FunctionsConfig {
         try commands.rejectUnknown(["ytDlp", "transcriber", "ssh", "scp", "git"])
 
         let llm = try s.object("llm")
-        try llm.rejectUnknown(["baseURL", "model", "apiKeyEnv", "maxTokens", "timeout"])
+        try llm.rejectUnknown(["baseURL", "model", "apiKeyEnv", "maxTokens", "timeout", "command"])
 
         let sync = try s.object("contentSync")
         try sync.rejectUnknown(["repoDir", "directories", "remote", "branch"])
@@ -123,7 +125,8 @@ extension FunctionsConfig {
                            model: try llm.string("model") ?? "claude-sonnet-4-20250514",
                            apiKeyEnv: try llm.string("apiKeyEnv") ?? "ANTHROPIC_API_KEY",
                            maxTokens: try llm.int("maxTokens") ?? 4096,
-                           timeout: try llm.double("timeout") ?? 120),
+                           timeout: try llm.double("timeout") ?? 120,
+                           command: try llm.command("command")),
             contentSync: ContentSyncConfig(repoDir: repo, directories: directories,
                                            remote: try sync.string("remote") ?? "origin",
                                            branch: try sync.string("branch") ?? "main"),

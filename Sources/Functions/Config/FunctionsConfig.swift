@@ -83,8 +83,12 @@ public enum NASDestination: Sendable, Equatable {
     }
 }
 
-/// The LLM used by summarize and observe: an Anthropic Messages API endpoint.
+/// The LLM used by summarize and observe: an Anthropic Messages API endpoint,
+/// or (when `command` is set) a command-line agent such as `pi -p`.
 public struct LLMConfig: Sendable, Equatable {
+    /// When set, prompts go to this argv (prompt appended as the last
+    /// argument, answer read from stdout) instead of the HTTP API. Default none.
+    public var command: [String]?
     /// Default `https://api.anthropic.com`.
     public var baseURL: String
     /// Default `claude-sonnet-4-20250514`.
@@ -97,7 +101,8 @@ public struct LLMConfig: Sendable, Equatable {
     /// Seconds per request. Default 120.
     public var timeout: Double
 
-    public init(baseURL: String, model: String, apiKeyEnv: String, maxTokens: Int, timeout: Double) {
+    public init(baseURL: String, model: String, apiKeyEnv: String, maxTokens: Int, timeout: Double, command: [String]? = nil) {
+        self.command = command
         self.baseURL = baseURL
         self.model = model
         self.apiKeyEnv = apiKeyEnv

@@ -1,5 +1,6 @@
-/// A single-turn text completion. The one real implementation is
-/// `AnthropicMessagesClient` (the Anthropic Messages API over `HTTPClient`).
+/// A single-turn text completion: `AnthropicMessagesClient` (the Anthropic
+/// Messages API over `HTTPClient`), or `CommandLLMClient` for a configured
+/// agent command such as `pi`.
 public protocol LLMClient: Sendable {
     func complete(_ request: LLMRequest) async throws -> String
 }
@@ -23,6 +24,8 @@ public enum LLMError: Error, Sendable, Equatable, CustomStringConvertible {
     case http(status: Int, body: String)
     case transport(String)
     case malformedResponse(String)
+    /// The configured LLM command failed (`missing` when it is not installed).
+    case command(String, missing: Bool)
 
     /// Client errors other than rate limiting and timeouts will fail the same
     /// way again, so retrying them only burns attempts.
@@ -31,6 +34,7 @@ public enum LLMError: Error, Sendable, Equatable, CustomStringConvertible {
         case .missingAPIKey: return false
         case .http(let status, _): return status == 408 || status == 409 || status == 429 || status >= 500
         case .transport, .malformedResponse: return true
+        case .command(_, let missing): return !missing
         }
     }
 
@@ -40,6 +44,7 @@ public enum LLMError: Error, Sendable, Equatable, CustomStringConvertible {
         case .http(let s, let b): return "LLM: HTTP \(s): \(b.prefix(300))"
         case .transport(let m): return "LLM: \(m)"
         case .malformedResponse(let m): return "LLM: malformed response: \(m)"
+        case .command(let m, _): return "LLM command: \(m)"
         }
     }
 }
