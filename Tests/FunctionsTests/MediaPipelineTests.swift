@@ -42,7 +42,7 @@ import Testing
         #expect(runs.map(\.function) == ["transcript-process", "system-logger", "content-summarize", "system-logger",
                                          "system-logger", "system-logger"])
         for run in runs { #expect(run.report.outcome.output != nil, "\(run.function) for \(run.event): \(run.report.outcome)") }
-        #expect(runs[0].report.completedSteps == ["transcribe", "create-vault-note", "update-daily-note", "log-and-cleanup",
+        #expect(runs[0].report.completedSteps == ["transcribe", "extract-screenshots", "create-vault-note", "update-daily-note", "log-and-cleanup",
                                                   "emit-events", "push-gateway-event"])
 
         let note = try #require(try h.services.vault.read("Resources/videos/some-talk.md"))
@@ -175,5 +175,46 @@ import Testing
         let failed = try await missing.run("content-summarize", "content/summarize.requested", ["vaultPath": "Resources/videos/talk.md"])
         #expect(failed.stepErrors["summarize"] == 1, "a missing command is not retried")
         #expect(failed.outcome.errorMessage?.hasSuffix("could not start `/nonexistent/pi`: No such file or directory") == true, "\(failed.outcome)")
+    }
+
+    /// Frames are grabbed by ffmpeg at evenly spaced times, named from what
+    /// is said around them, copied next to the note and beside the archived
+    /// video, and listed in the note.
+    @Test func screenshotsAreGrabbedNamedAndListed() async throws {
+        try Tools.require("ffmpeg", install: "apt-get install ffmpeg")
+        let h = try FunctionsHarness({ c, dir in
+            c.transcriberCommand = [try fakeWhisper(dir, output: """
+                {"text":"x","segments":[{"start":0.0,"end":4.0,"text":" Here is the architecture diagram of the event bus."},
+                {"start":4.0,"end":8.0,"text":" Kubernetes cluster nodes talk to Redis."},{"start":8.0,"end":10.0,"text":" Questions?"}]}
+                """)]
+        }, now: { Self.fixedNow })
+        try await ProcessCommandRunner().runChecked(Command([
+            "ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=duration=10:size=160x120:rate=5", "-c:v", "libx264",
+            "-pix_fmt", "yuv420p", h.dir.file("talk.mp4"),
+        ], timeout: 60))
+        let report = try await h.run("transcript-process", "pipeline/transcript.requested", [
+            "source": "youtube", "title": "Bus Talk", "slug": "bus-talk", "audioPath": .string(h.dir.file("talk.mp4")),
+            "nasPath": .string(h.config.nas.root + "/2026/bus-talk"),
+        ])
+        #expect(report.outcome.output?["status"] == "processed", "\(report.outcome)")
+        let names = ["architecture-diagram-event-kubernetes", "architecture-diagram-event-kubernetes-2",
+                     "architecture-diagram-event-kubernetes-3", "architecture-diagram-event-kubernetes-4"]
+        let inVault = try FileManager.default.contentsOfDirectory(atPath: h.config.vaultDir + "/Resources/videos/bus-talk").sorted()
+        #expect(inVault == names.map { "\($0).jpg" }.sorted())
+        let onNAS = try FileManager.default.contentsOfDirectory(atPath: h.config.nas.root + "/2026/bus-talk/screenshots").sorted()
+        #expect(onNAS == inVault)
+        let jpeg = try Data(contentsOf: URL(fileURLWithPath: h.config.vaultDir + "/Resources/videos/bus-talk/\(names[0]).jpg"))
+        #expect(jpeg.prefix(2) == Data([0xFF, 0xD8]), "a JPEG")
+        let note = try #require(try h.services.vault.read("Resources/videos/bus-talk.md"))
+        #expect(note.contains("""
+            ## Screenshots (place inline during enrichment)
+
+            ![architecture diagram event kubernetes](bus-talk/architecture-diagram-event-kubernetes.jpg) <!-- 00:02 -->
+            ![architecture diagram event kubernetes 2](bus-talk/architecture-diagram-event-kubernetes-2.jpg) <!-- 00:04 -->
+            ![architecture diagram event kubernetes 3](bus-talk/architecture-diagram-event-kubernetes-3.jpg) <!-- 00:06 -->
+            ![architecture diagram event kubernetes 4](bus-talk/architecture-diagram-event-kubernetes-4.jpg) <!-- 00:08 -->
+
+            ## Full Transcript
+            """))
     }
 }

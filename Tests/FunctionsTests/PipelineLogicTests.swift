@@ -107,4 +107,15 @@ import Testing
         ])
         #expect(message == "sync: vault content (3 files)\n\nadrs (2):\n  new: 0099-new-thing.md\n  updated: 0025-k3s-cluster-for-joelclaw-network.md\ndiscoveries (1):\n  deleted: old-find.md")
     }
+
+    @Test func screenshotPlanSpacesFramesAndNamesThemFromSpeech() {
+        let long = (0..<30).map { TranscriptSegment(start: Double($0 * 60), end: Double($0 * 60 + 60), text: " segment \($0) about kubernetes") }
+        let shots = ScreenshotPlan.shots(for: long)
+        #expect(shots.count == 10, "one per two minutes, at most ten")
+        #expect(shots.first?.seconds == 1800.0 / 11)
+        #expect(ScreenshotPlan.shots(for: [TranscriptSegment(start: 0, end: 60, text: " yeah so um")]).map(\.name)
+                == ["scene", "scene-2", "scene-3", "scene-4"])
+        #expect(ScreenshotPlan.shots(for: []).isEmpty)
+        #expect(ScreenshotPlan.name(from: "The Event-Bus architecture: events, EVENTS and replays!") == "eventbus-architecture-events-replays")
+    }
 }

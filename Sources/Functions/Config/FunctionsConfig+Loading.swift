@@ -90,7 +90,7 @@ extension FunctionsConfig {
         let nas: NASDestination = try nasReader.string("host").map { .ssh(host: $0, root: nasRoot) } ?? .local(root: nasRoot)
 
         let commands = try s.object("commands")
-        try commands.rejectUnknown(["ytDlp", "transcriber", "ssh", "scp", "git"])
+        try commands.rejectUnknown(["ytDlp", "transcriber", "ssh", "scp", "git", "ffmpeg"])
 
         let llm = try s.object("llm")
         try llm.rejectUnknown(["baseURL", "model", "apiKeyEnv", "maxTokens", "timeout", "command"])
@@ -140,6 +140,7 @@ extension FunctionsConfig {
             qdrantURL: try s.string("qdrantURL"),
             notifyURL: try s.string("notifyURL"),
             commandTimeout: try s.double("commandTimeout") ?? 1800)
+        ffmpegCommand = try commands.command("ffmpeg") ?? ["ffmpeg"]
     }
 }
 

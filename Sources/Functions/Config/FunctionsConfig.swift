@@ -31,6 +31,8 @@ public struct FunctionsConfig: Sendable, Equatable {
     public var scpCommand: [String]
     /// Default `["git"]`.
     public var gitCommand: [String]
+    /// Grabs screenshots from videos. Default `["ffmpeg"]`.
+    public var ffmpegCommand: [String] = ["ffmpeg"]
     public var llm: LLMConfig
     public var contentSync: ContentSyncConfig
     public var health: HealthCheckConfig

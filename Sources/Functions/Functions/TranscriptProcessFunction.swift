@@ -6,8 +6,10 @@ import JSON
 /// take the given text), write the vault note, list it in the daily note,
 /// log, clean up, and ask for a summary.
 ///
-/// Not ported: screenshot extraction and the vision review, and the
-/// Typesense/Convex chunk index (the vault note is the record here).
+/// Screenshots are grabbed and named from the transcript, but not reviewed by
+/// a vision model (every grabbed frame is kept, as the original did without
+/// an API key). Not ported: the Typesense/Convex chunk index (the vault note
+/// is the record here).
 public enum TranscriptProcessFunction {
     public static let id = "transcript-process"
 
@@ -52,6 +54,28 @@ public enum TranscriptProcessFunction {
                 return path
             }
 
+            let screenshots = try await ctx.step.run("extract-screenshots") { () -> [NoteScreenshot] in
+                guard let video = input.audioPath, !video.isEmpty, let data = FileManager.default.contents(atPath: transcriptPath) else { return [] }
+                let shots = ScreenshotPlan.shots(for: try Transcript(whisperJSON: [UInt8](data)).segments)
+                guard !shots.isEmpty else { return [] }
+                let frames = workDir + "/screenshots"
+                try? FileManager.default.removeItem(atPath: frames)
+                let grabbed = await FrameGrabber(ffmpeg: config.ffmpegCommand, runner: services.commands).grab(shots, from: video, into: frames)
+                guard !grabbed.isEmpty else { return [] }
+                // Next to the note in the vault (the original wrote under $HOME, not the vault) …
+                let vaultDir = try FileVault(root: services.vault.root).absolutePath("Resources/videos/\(input.slug)")
+                for shot in grabbed {
+                    let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(frames)/\(shot.name).jpg"))
+                    try AtomicFile.write([UInt8](bytes), to: "\(vaultDir)/\(shot.name).jpg")
+                }
+                // … and beside the archived video, best effort.
+                if let nas = input.nasPath, !nas.isEmpty {
+                    _ = try? await services.transfer.copyContents(of: frames, to: nas + "/screenshots")
+                }
+                return grabbed.map { NoteScreenshot(file: "\($0.name).jpg", altText: $0.name.replacingOccurrences(of: "-", with: " "),
+                                                    timestamp: TimeFormat.mmss($0.seconds)) }
+            }
+
             let vaultPath = try await ctx.step.run("create-vault-note") {
                 guard let data = FileManager.default.contents(atPath: transcriptPath) else {
                     throw NonRetriableError("the transcript file \(transcriptPath) is gone")
@@ -60,7 +84,7 @@ public enum TranscriptProcessFunction {
                     title: input.title, slug: input.slug, source: input.source, sourceURL: input.sourceUrl,
                     channel: input.channel, publishedDate: input.publishedDate, duration: input.duration,
                     nasPath: input.nasPath, transcribedDate: TimeFormat.utcDay(services.now()),
-                    transcript: try Transcript(whisperJSON: [UInt8](data))))
+                    transcript: try Transcript(whisperJSON: [UInt8](data)), screenshots: screenshots))
                 return try services.vault.write("Resources/videos/\(input.slug).md", note)
             }
 

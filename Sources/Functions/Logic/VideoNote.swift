@@ -12,9 +12,13 @@ public struct VideoNoteContent: Sendable, Equatable {
     /// `YYYY-MM-DD` (UTC) of transcription.
     public var transcribedDate: String
     public var transcript: Transcript
+    /// Frames kept for the note, shown in their own section until enrichment places them.
+    public var screenshots: [NoteScreenshot]
 
     public init(title: String, slug: String, source: String, sourceURL: String?, channel: String?, publishedDate: String?,
-                duration: String?, nasPath: String?, transcribedDate: String, transcript: Transcript) {
+                duration: String?, nasPath: String?, transcribedDate: String, transcript: Transcript,
+                screenshots: [NoteScreenshot] = []) {
+        self.screenshots = screenshots
         self.title = title
         self.slug = slug
         self.source = source
@@ -25,6 +29,19 @@ public struct VideoNoteContent: Sendable, Equatable {
         self.nasPath = nasPath
         self.transcribedDate = transcribedDate
         self.transcript = transcript
+    }
+}
+
+/// A frame in the note: file name (in `<slug>/`), description, `MM:SS`.
+public struct NoteScreenshot: Sendable, Equatable, Codable {
+    public var file: String
+    public var altText: String
+    public var timestamp: String
+
+    public init(file: String, altText: String, timestamp: String) {
+        self.file = file
+        self.altText = altText
+        self.timestamp = timestamp
     }
 }
 
@@ -59,7 +76,16 @@ public enum VideoNote {
             if let url { lines.append("> **URL**: \(url)") }
             lines.append("")
         }
-        lines += ["## Executive Summary", "", summaryPlaceholder, "", "## Full Transcript", "",
+        lines += ["## Executive Summary", "", summaryPlaceholder, ""]
+        if !c.screenshots.isEmpty {
+            lines += ["## Screenshots (place inline during enrichment)", ""]
+            lines += c.screenshots.map { shot in
+                let alt = String(shot.altText.replacingOccurrences(of: "\"", with: "'").prefix(200))
+                return "![\(alt)](\(c.slug)/\(shot.file)) <!-- \(shot.timestamp) -->"
+            }
+            lines.append("")
+        }
+        lines += ["## Full Transcript", "",
                   "> [!note]- Transcript", ">" + formatTranscript(c.transcript)]
         return lines.joined(separator: "\n") + "\n"
     }

@@ -30,14 +30,17 @@ func writeScript(_ dir: TemporaryDirectory, _ name: String, _ body: String) thro
 
 /// A transcriber that behaves like mlx_whisper's CLI: writes `<name>.json`
 /// with `NaN` in it into `--output-dir`.
-func fakeWhisper(_ dir: TemporaryDirectory) throws -> String {
-    try writeScript(dir, "fake-whisper.sh", #"""
+func fakeWhisper(_ dir: TemporaryDirectory, output: String? = nil) throws -> String {
+    if let output { try dir.write("whisper-output.json", output) }
+    let write = output == nil ? nil : "cp \"\(dir.file("whisper-output.json"))\" \"$out/$name.json\"; exit 0"
+    return try writeScript(dir, "fake-whisper.sh", #"""
     out=""; audio=""
     while [ $# -gt 0 ]; do
       case "$1" in --output-dir) out="$2"; shift 2;; --model|--output-format) shift 2;; *) audio="$1"; shift;; esac
     done
     [ -f "$audio" ] || { echo "no such audio: $audio" >&2; exit 2; }
     name=$(basename "$audio"); name="${name%.*}"
+    \#(write ?? "")
     printf '{"text":" Hello and welcome to the talk. Later.","segments":[{"start":0.0,"end":4.2,"text":" Hello and welcome","avg_logprob":NaN},{"start":4.2,"end":9.8,"text":" to the talk."},{"start":130.0,"end":140.0,"text":" Later."}],"language":"en"}' > "$out/$name.json"
     """#)
 }
