@@ -47,7 +47,12 @@ struct HTTPConnection {
                         await refuse(HTTPParseError(status: 408, reason: "request not received in time"), scratch: scratch)
                     }
                     return
-                case .closed, .cancelled:
+                case .cancelled:
+                    // Shutdown closes idle connections; a request that was
+                    // already on its way is still answered (with close).
+                    guard parser.isIdle, case .done(let n) = Socket.read(channel.fd, into: scratch) else { return }
+                    parser.append(UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
+                case .closed:
                     return
                 }
             case .sendContinue:
