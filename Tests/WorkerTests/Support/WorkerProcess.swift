@@ -48,6 +48,19 @@ final class WorkerProcess: @unchecked Sendable {
             self.lock.unlock()
         }
         try process.run()
+        try Self.watch(worker: process.processIdentifier)
+    }
+
+    /// A shell loop that kills the worker once this test process is gone, so
+    /// a crashed or interrupted test run never leaves a worker behind. It
+    /// ends by itself within a second of the worker exiting.
+    private static func watch(worker: Int32) throws {
+        let watchdog = Process()
+        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
+        watchdog.arguments = ["-c", "while kill -0 \(getpid()) 2>/dev/null && kill -0 \(worker) 2>/dev/null; do sleep 1; done; kill -KILL \(worker) 2>/dev/null; exit 0"]
+        watchdog.standardOutput = FileHandle.nullDevice
+        watchdog.standardError = FileHandle.nullDevice
+        try watchdog.run()
     }
 
     deinit {
