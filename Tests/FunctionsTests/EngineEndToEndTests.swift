@@ -41,5 +41,31 @@ extension ExternalTools {
             #expect(lines.sorted() == ["download video-download", "summarize content-summarize", "summarized content",
                                        "transcribe transcript-process", "transcript-processed pipeline", "video-downloaded pipeline"])
         }
+    
+        /// observe-session (throttled) and health-check (concurrency 1) through the engine.
+        @Test func observeAndHealthRunThroughTheEngine() async throws {
+            let answer = try ObserveSessionTests.fixture("observer-answer.xml")
+            let llm = try anthropicStandIn { _, _ in answer }
+            let worker = try LoopbackServer { _ in .json(#"{"function_count":8}"#) }
+            let down = try LoopbackServer { _ in .json("{}", status: 500) }
+            let h = try FunctionsHarness { c, _ in
+                c.llm.baseURL = llm.url
+                c.health.workerURL = worker.url + "/api/inngest"
+                c.health.httpServices = [HTTPServiceCheck(name: "search", url: down.url + "/")]
+            }
+            let chain = try await EngineChain(h)
+            try await chain.send("memory/session.compaction.pending", try ObserveSessionTests.event())
+            try await chain.send("system/health.requested", [:])
+            let runs = try await chain.settled(expected: 2)
+            await chain.stop()
+            #expect(runs.allSatisfy { $0.status == "Completed" }, "\(runs)")
+            // Their events (observations.accumulated, health.degraded) have no consumers here.
+            #expect(runs.map(\.function).sorted() == ["memory/observe-session", "system/health-check"])
+            #expect(try h.services.observations.search("bun install", limit: 1, includeWithheld: false).count == 1)
+            let health = try #require(runs.first { $0.function == "system/health-check" })
+            #expect(health.output?["newlyDegraded"] == ["remote/search"])
+            #expect(try h.systemLogLines().map { $0["action"] } == ["degraded"])
+        }
     }
+
 }

@@ -217,4 +217,25 @@ import Testing
             ## Full Transcript
             """))
     }
+
+    /// With a notify URL configured, the gateway receives a `SystemEvent`;
+    /// a gateway that is down does not fail the run.
+    @Test func gatewayNotificationsAreSentAndBestEffort() async throws {
+        let gateway = try LoopbackServer { _ in .json("{}") }
+        let h = try FunctionsHarness { c, _ in c.notifyURL = gateway.url + "/events" }
+        let report = try await h.run("transcript-process", "pipeline/transcript.requested",
+                                     ["source": "manual", "title": "Note", "slug": "note", "text": "hello"])
+        #expect(report.outcome.output?["status"] == "processed")
+        let request = try #require(gateway.requests.first)
+        #expect(request.method == "POST" && request.path == "/events")
+        let event = try JSON(parsing: request.body)
+        #expect(event["type"] == "media.transcribed" && event["source"] == "inngest")
+        #expect(event["payload"] == ["title": "Note", "vaultPath": .string(h.config.vaultDir + "/Resources/videos/note.md")])
+        #expect(event["id"]?.stringValue?.count == 36 && (event["ts"]?.intValue ?? 0) > 1_700_000_000_000)
+
+        let down = try FunctionsHarness { c, _ in c.notifyURL = "http://127.0.0.1:\(try LoopbackSSHD.freePort())/events" }
+        let quiet = try await down.run("transcript-process", "pipeline/transcript.requested",
+                                       ["source": "manual", "title": "Note", "slug": "note", "text": "hello"])
+        #expect(quiet.outcome.output?["status"] == "processed")
+    }
 }
