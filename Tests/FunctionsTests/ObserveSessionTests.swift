@@ -112,6 +112,10 @@ import Testing
         missing["sessionId"] = ""
         let a = try await h.run("memory/observe-session", "memory/session.compaction.pending", missing)
         #expect(a.calls == 1 && a.outcome.errorMessage?.contains("non-empty \"sessionId\"") == true)
+        var badDate = try Self.event()
+        badDate["capturedAt"] = "../../etc"
+        let c = try await h.run("memory/observe-session", "memory/session.compaction.pending", badDate)
+        #expect(c.calls == 1 && c.outcome.errorMessage?.contains("unreadable capturedAt") == true)
         let b = try await h.run("memory/observe-session", "memory/session.ended", try Self.event())
         #expect(b.calls == 1 && b.outcome.errorMessage?.contains("does not match memory/session.ended") == true)
     }

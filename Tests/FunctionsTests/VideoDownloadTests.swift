@@ -96,6 +96,8 @@ extension ExternalTools {
             let report = try await h.run("video-download", "pipeline/video.requested", ["maxQuality": "720"])
             #expect(report.calls == 1)
             #expect(report.outcome.errorMessage?.contains("invalid pipeline/video.requested data") == true)
+            let option = try await h.run("video-download", "pipeline/video.requested", ["url": "--exec=touch /tmp/owned"])
+            #expect(option.calls == 1 && option.outcome.errorMessage?.contains("needs an http(s) url") == true)
         }
     }
 }

@@ -39,7 +39,8 @@ public struct YtDlpDownloader: Sendable {
         let format = "bestvideo[height<=?\(maxQuality)]+bestaudio/best[height<=?\(maxQuality)]/best"
         let result = try await runner.run(Command(command + [
             "-f", format, "--merge-output-format", "mp4", "--write-info-json", "--write-thumbnail",
-            "--no-playlist", "--no-progress", "--output", "\(runDir)/%(title)s/%(title)s.%(ext)s", url,
+            "--no-playlist", "--no-progress", "--output", "\(runDir)/%(title)s/%(title)s.%(ext)s",
+            "--", url,  // `--`: a URL can never be read as an option
         ], timeout: timeout))
 
         guard let sub = try fm.contentsOfDirectory(atPath: runDir).sorted().first(where: { name in

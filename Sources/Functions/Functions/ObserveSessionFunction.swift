@@ -52,7 +52,10 @@ public enum ObserveSessionFunction {
                 throw NonRetriableError("trigger \"\(trigger)\" does not match \(ctx.event.name) (expected \(allowed.joined(separator: " or ")))")
             }
             let capturedAt = input.capturedAt ?? TimeFormat.iso8601(services.now())
-            let date = String(capturedAt.prefix(10))
+            guard let captured = ObservationDailyLog.parseISO8601(capturedAt) else {
+                throw NonRetriableError("\(ctx.event.name) has an unreadable capturedAt \"\(capturedAt)\" (expected ISO 8601)")
+            }
+            let date = TimeFormat.utcDay(captured)
 
             let acquired = try await ctx.step.run("dedupe-check") {
                 try services.database.acquireLock("memory:observe:lock:\(dedupeKey)", owner: ctx.runId, seconds: 3600, now: services.now())

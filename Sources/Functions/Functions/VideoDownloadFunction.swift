@@ -17,6 +17,9 @@ public enum VideoDownloadFunction {
                         config: FunctionConfiguration(retries: 2, concurrency: [.init(limit: 1)])) { ctx in
             let input = try FunctionInput.decode(Input.self, from: ctx.event)
             let url = try FunctionInput.require(input.url, "url", in: ctx.event)
+            guard let scheme = URL(string: url)?.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
+                throw NonRetriableError("pipeline/video.requested needs an http(s) url, got \"\(url)\"")
+            }
             let config = services.config
 
             let video = try await ctx.step.run("download") {

@@ -3,6 +3,10 @@ import Testing
 @testable import Functions
 #if canImport(Glibc)
 import Glibc
+private let streamSocketType = Int32(SOCK_STREAM.rawValue)
+#elseif canImport(Darwin)
+import Darwin
+private let streamSocketType = SOCK_STREAM
 #endif
 
 /// A real OpenSSH server on 127.0.0.1 with throwaway host and user keys,
@@ -64,7 +68,7 @@ final class LoopbackSSHD: @unchecked Sendable {
     static func freePort() throws -> Int {
         for _ in 0..<200 {
             let port = Int.random(in: 20_000..<30_000)
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_INET, streamSocketType, 0)
             var addr = sockaddr_in()
             addr.sin_family = sa_family_t(AF_INET)
             addr.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -79,7 +83,7 @@ final class LoopbackSSHD: @unchecked Sendable {
     }
 
     static func accepts(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, streamSocketType, 0)
         defer { close(fd) }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
