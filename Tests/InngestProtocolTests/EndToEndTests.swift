@@ -14,7 +14,7 @@ import JSON
     final class Counter: @unchecked Sendable {
         private let lock = NSLock()
         private var n = 0
-        func next() -> Int { lock.withLock { n += 1; return n } }
+        @discardableResult func next() -> Int { lock.withLock { n += 1; return n } }
         var value: Int { lock.withLock { n } }
     }
 

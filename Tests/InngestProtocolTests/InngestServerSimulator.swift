@@ -51,10 +51,8 @@ final class InngestServerSimulator: @unchecked Sendable {
 
     func run(function: String, event: JSON, maxAttempts: Int = 4) async throws -> Outcome {
         var run = Run(event: event)
-        var discovery = true
         var forcePlan = false
         for _ in 0..<200 {
-            precondition(discovery)
             let (status, headers, body) = try await call(function, stepId: "step", run: run, maxAttempts: maxAttempts, forcePlan: forcePlan)
             forcePlan = false
             switch status {
