@@ -28,6 +28,10 @@ case .invalid(let problems):
 
 let signals = SignalWaiter()
 let logger = Logger(minimumLevel: configuration.logLevel)
+let descriptorLimit = DescriptorLimit.raise()
+if descriptorLimit < UInt64(configuration.server.maxConnections) + 64 {
+    logger.warn("open-file limit below the connection limit", ["limit": .int(Int(descriptorLimit)), "maxConnections": .int(configuration.server.maxConnections)])
+}
 let engineLauncher: EmbeddedEngineLauncher
 do {
     engineLauncher = try EmbeddedEngineLauncher.prepare(configuration: configuration, environment: ProcessInfo.processInfo.environment,
