@@ -98,6 +98,41 @@ extension ExternalTools {
             #expect(try h.systemLogLines().isEmpty)
         }
 
+        /// Tailscale peers from `tailscale status --json` (a stand-in printing
+        /// its shape); a hanging `tailscale` is cut by the probe timeout.
+        @Test func tailscalePeersAreChecked() async throws {
+            let worker = try LoopbackServer { _ in .json(#"{"function_count":8}"#) }
+            let h = try FunctionsHarness { c, dir in
+                c.health.workerURL = worker.url + "/api/inngest"
+                c.health.tailscaleCommand = [try writeScript(dir, "fake-tailscale.sh", #"""
+                    [ "$1 $2" = "status --json" ] || exit 64
+                    cat <<'JSON'
+                    {"Self":{"HostName":"panda","Online":true},"Peer":{
+                      "nodekey:aa":{"HostName":"clanker-001","DNSName":"clanker-001.example.ts.net.","Online":true},
+                      "nodekey:bb":{"HostName":"three-body","Online":false},
+                      "nodekey:cc":{"HostName":"phone","Online":false}}}
+                    JSON
+                    """#)]
+                c.health.tailscalePeers = ["clanker-001", "three-body", "studio"]
+            }
+            let report = try await h.run("system/health-check", "system/health.requested", [:])
+            let states = Dictionary(uniqueKeysWithValues: (report.outcome.output?["services"]?.arrayValue ?? []).map {
+                ($0["name"]!.stringValue!, $0["state"]!.stringValue!)
+            })
+            #expect(states == ["worker/functions": "up", "tailscale/clanker-001": "up", "tailscale/three-body": "down",
+                               "tailscale/studio": "down"])
+
+            let hung = try FunctionsHarness { c, dir in
+                c.health.workerURL = worker.url + "/api/inngest"
+                c.health.timeout = 0.5
+                c.health.tailscaleCommand = [try writeScript(dir, "hung-tailscale.sh", "sleep 30")]
+            }
+            let started = Date()
+            let cut = try await hung.run("system/health-check", "system/health.requested", [:])
+            #expect(Date().timeIntervalSince(started) < 10)
+            #expect(cut.outcome.output?["failing"] == ["tailscale/status"])
+        }
+
         @Test func brokenInventoryFailsWithItsPath() async throws {
             let h = try FunctionsHarness { _, dir in try dir.write("inventory.json", #"{"schemaVersion": 1, "machines": [{"name": "x"}]}"#) }
             let report = try await h.run("system/health-check", "system/health.requested", [:])

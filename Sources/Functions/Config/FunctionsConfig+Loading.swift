@@ -106,7 +106,7 @@ extension FunctionsConfig {
         ]
 
         let health = try s.object("health")
-        try health.rejectUnknown(["inventoryPath", "workerURL", "workerCountPath", "expectedFunctionCount", "httpServices", "sshHosts", "timeout"])
+        try health.rejectUnknown(["inventoryPath", "workerURL", "workerCountPath", "tailscaleCommand", "tailscalePeers", "expectedFunctionCount", "httpServices", "sshHosts", "timeout"])
 
         self.init(
             vaultDir: vault,
@@ -141,6 +141,8 @@ extension FunctionsConfig {
             notifyURL: try s.string("notifyURL"),
             commandTimeout: try s.double("commandTimeout") ?? 1800)
         ffmpegCommand = try commands.command("ffmpeg") ?? ["ffmpeg"]
+        self.health.tailscaleCommand = try health.command("tailscaleCommand")
+        self.health.tailscalePeers = try health.strings("tailscalePeers") ?? []
     }
 }
 

@@ -169,6 +169,11 @@ public struct HealthCheckConfig: Sendable, Equatable {
     public var sshHosts: [String]
     /// Seconds per probe before it counts as failed. Default 5.
     public var timeout: Double
+    /// `tailscale` argv prefix; when set, `<cmd> status --json` is read and
+    /// each peer's `Online` flag checked. Default none (not checked).
+    public var tailscaleCommand: [String]? = nil
+    /// Tailnet host names that must be online; empty means every peer. Default empty.
+    public var tailscalePeers: [String] = []
 
     public init(inventoryPath: String, workerURL: String, workerCountPath: String = "function_count", expectedFunctionCount: Int?,
                 httpServices: [HTTPServiceCheck], sshHosts: [String], timeout: Double) {

@@ -6,7 +6,7 @@ import Ops
 /// `system/health-check` (every 5 minutes, ADR-0025 §0.2, and on
 /// `system/health.requested`): check every service in the ops inventory, the
 /// worker's own function count, the configured remote HTTP services and SSH
-/// hosts. Each probe is bounded by its timeout, so a hung service costs its
+/// hosts, and (when configured) the Tailscale peers. Each probe is bounded by its timeout, so a hung service costs its
 /// timeout and nothing more.
 ///
 /// Transitions, not states, are reported: a component that starts failing
@@ -87,9 +87,27 @@ public enum HealthCheckFunction {
                             Service(name: "ssh", kind: .ssh, ports: [target.port], checks: [.ssh(host: target.host, port: target.port)],
                                     timeout: config.timeout)))
         }
-        return await services.healthChecker.check(targets).map { status in
+        async let tailnet = tailscale(services)
+        let checked = await services.healthChecker.check(targets).map { status in
             ComponentHealth(name: "\(status.machine)/\(status.service)", kind: status.kind.rawValue, state: status.state.rawValue,
                             detail: status.detail)
+        }
+        return checked + (await tailnet)
+    }
+
+    /// `tailscale status --json`: one component per (watched) peer; the
+    /// command failing or hanging is one `tailscale/status` component down.
+    static func tailscale(_ services: FunctionServices) async -> [ComponentHealth] {
+        let config = services.config.health
+        guard let command = config.tailscaleCommand else { return [] }
+        do {
+            let result = try await services.commands.runChecked(Command(command + ["status", "--json"], timeout: config.timeout))
+            return try TailscaleStatus.peers(result.stdout, watched: config.tailscalePeers).map { peer in
+                ComponentHealth(name: "tailscale/\(peer.host)", kind: "tailscale", state: peer.online ? "up" : "down",
+                                detail: peer.online ? "online" : "offline")
+            }
+        } catch {
+            return [ComponentHealth(name: "tailscale/status", kind: "tailscale", state: "down", detail: "\(error)")]
         }
     }
 }
