@@ -14,6 +14,7 @@ if command -v apt-get >/dev/null 2>&1; then
 libsqlite3-dev /usr/include/sqlite3.h
 libssl-dev /usr/include/openssl/hmac.h
 git /usr/bin/git
+curl /usr/bin/curl
 ffmpeg /usr/bin/ffmpeg
 openssh-client /usr/bin/ssh
 openssh-server /usr/sbin/sshd
