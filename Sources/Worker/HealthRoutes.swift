@@ -1,5 +1,6 @@
 import HTTP
 import JSON
+import Ops
 
 extension WorkerServices {
     /// `GET /health`: liveness for launchd checks and the ops CLI. POST is
@@ -10,6 +11,7 @@ extension WorkerServices {
         // `{"status":"ok","version":"…","uptime":` is the same on every call:
         // serialise it once, append the uptime (seconds, 3 decimals) per call.
         let head = Self.healthPrefix()
+        let details = self.health
         let health: HTTPRouter.Route = { _ in
             let uptime = ContinuousClock.now - startedAt
             let millis = uptime.components.seconds * 1000 + uptime.components.attoseconds / 1_000_000_000_000_000
@@ -18,7 +20,12 @@ extension WorkerServices {
             let fraction = millis % 1000
             if fraction < 100 { body.append(UInt8(ascii: "0")) }
             if fraction < 10 { body.append(UInt8(ascii: "0")) }
-            body.append(contentsOf: "\(fraction)}".utf8)
+            body.append(contentsOf: "\(fraction)".utf8)
+            for field in await details.fields() {
+                body.append(UInt8(ascii: ","))
+                body += JSON.string(field.key).serializedBytes() + [UInt8(ascii: ":")] + field.value.serializedBytes()
+            }
+            body.append(UInt8(ascii: "}"))
             return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: body)
         }
         router.add("GET", "/health", health)

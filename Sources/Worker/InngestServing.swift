@@ -54,7 +54,8 @@ struct InngestServing: Sendable {
     /// Logs the mode, then registers with the Inngest server in the background,
     /// retrying with backoff until it answers (the worker serves meanwhile).
     @discardableResult
-    func startSync(host: String, port: Int) -> Task<Void, Never> {
+    func startSync(host: String, port: Int,
+                   onResult: @escaping @Sendable (Result<RegistrationResult, RegistrationError>) -> Void = { _ in }) -> Task<Void, Never> {
         let c = inngest.configuration
         switch c.mode {
         case .dev:
@@ -69,7 +70,7 @@ struct InngestServing: Sendable {
         let serveURL = origin + path
         let inngest = self.inngest
         logger.info("inngest serving", ["url": .string(serveURL), "functions": .int(inngest.functions.count)])
-        return Task { _ = await inngest.registerOnStart(serveURL: serveURL) }
+        return Task { onResult(await inngest.registerOnStart(serveURL: serveURL)) }
     }
 }
 

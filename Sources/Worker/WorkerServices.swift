@@ -1,4 +1,5 @@
 import HTTP
+import Ops
 
 /// What the worker's routes and background jobs share, built once at start.
 ///
@@ -12,6 +13,10 @@ struct WorkerServices: Sendable {
     let logger: Logger
     /// Monotonic start time, for uptime.
     let startedAt: ContinuousClock.Instant
+    /// Served at GET /metrics; every request is recorded (MetricsRoutes.swift).
+    let metrics = Metrics()
+    /// What /health reports beyond liveness: function count, engine, last sync.
+    let health = WorkerHealth()
 
     init(configuration: WorkerConfiguration, logger: Logger, startedAt: ContinuousClock.Instant = .now) {
         self.configuration = configuration
@@ -22,6 +27,7 @@ struct WorkerServices: Sendable {
     func makeRouter() -> HTTPRouter {
         var router = HTTPRouter()
         addHealthRoutes(to: &router)
+        addMetricsRoutes(to: &router)
         return router
     }
 }

@@ -48,8 +48,9 @@ case .failure(let problems):
     for problem in problems.messages { FileHandle.standardError.write(Data("worker: \(problem)\n".utf8)) }
     exit(2)
 }
-let router = inngest.mounted(on: services.makeRouter())
+let router = services.instrumented(inngest.mounted(on: services.makeRouter()))
 let handler: any HTTPHandler = configuration.logLevel == .debug ? AccessLog(next: router, logger: logger) : router
+services.reportHealth(of: inngest)
 let server = HTTPServer(configuration: configuration.server, handler: handler)
 do {
     try server.start()
@@ -59,7 +60,7 @@ do {
 }
 logger.info("listening", ["host": .string(configuration.host), "port": .int(server.port), "version": .string(WorkerServices.version)])
 engineLauncher.beginDispatching(logger: logger)
-inngest.startSync(host: configuration.host, port: server.port)
+inngest.startSync(host: configuration.host, port: server.port, onResult: services.recordSync)
 
 let received = await signals.wait()
 logger.info("stopping", ["signal": .string(received), "drainSeconds": .double(configuration.drainTimeout)])

@@ -21,11 +21,17 @@ public final class WorkerHealth: @unchecked Sendable {
     private var functionCount: Int?
     private var engineURL: String?
     private var lastSync: SyncResult?
+    /// The last engine probe, reused for `probeCacheSeconds` so a burst of
+    /// /health requests does not become a burst of requests to the engine.
+    private var cachedProbe: (url: String, at: Double, reachable: Bool, detail: String)?
+    private let probeCacheSeconds: Double
 
-    public init(http: any HTTPClient = OpsHTTPClient(), engineURL: String? = nil, probeTimeout: Double = 1) {
+    public init(http: any HTTPClient = OpsHTTPClient(), engineURL: String? = nil, probeTimeout: Double = 1,
+                probeCacheSeconds: Double = 5) {
         self.http = http
         self.engineURL = engineURL
         self.probeTimeout = probeTimeout
+        self.probeCacheSeconds = probeCacheSeconds
     }
 
     public func setFunctionCount(_ count: Int) { lock.withLock { functionCount = count } }
@@ -58,6 +64,14 @@ public final class WorkerHealth: @unchecked Sendable {
     }
 
     func probe(_ base: String) async -> (Bool, String) {
+        let now = ProcessInfo.processInfo.systemUptime
+        if let c = lock.withLock({ cachedProbe }), c.url == base, now - c.at < probeCacheSeconds { return (c.reachable, c.detail) }
+        let (reachable, detail) = await probeNow(base)
+        lock.withLock { cachedProbe = (base, now, reachable, detail) }
+        return (reachable, detail)
+    }
+
+    func probeNow(_ base: String) async -> (Bool, String) {
         let url = base.hasSuffix("/") ? "\(base)health" : "\(base)/health"
         do {
             let r = try await http.send(HTTPClientRequest(method: "GET", url: url, timeout: probeTimeout))
