@@ -5,7 +5,7 @@ import Testing
 /// Command-based checks run through the real `ProcessCommandRunner` against
 /// fake `launchctl`/`docker`/`systemctl`/`kubectl`/`ps` scripts on PATH.
 @Suite struct CommandProbeTests {
-    func check(_ check: HealthCheck, tools: FakeTools, prefix: [String] = [], timeout: Double = 2,
+    func check(_ check: HealthCheck, tools: FakeTools, prefix: [String] = [], timeout: Double = 10,
                path: String? = nil) async -> ServiceStatus {
         let machine = Machine(name: "m", commandPrefix: prefix, services: [])
         var env = tools.environment
@@ -78,7 +78,7 @@ import Testing
         let status = await check(.kubernetes(namespace: "joelclaw", pod: "redis-0"), tools: tools, timeout: 0.4)
         #expect(status.state == .down)
         #expect(status.detail.contains("0.4s"))
-        #expect(Date().timeIntervalSince(start) < 3, "killed at its timeout, not after the 20 s sleep")
+        #expect(Date().timeIntervalSince(start) < 8, "killed at its timeout, not after the 20 s sleep")
     }
 
     @Test func remoteMachineCommandsGoThroughItsPrefix() async throws {

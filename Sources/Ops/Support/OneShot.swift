@@ -21,6 +21,8 @@ final class OneShot<Value: Sendable>: @unchecked Sendable {
         for w in pending { w.resume(returning: value) }
     }
 
+    var isResolved: Bool { lock.withLock { result != nil } }
+
     var value: Value {
         get async {
             await withCheckedContinuation { (c: CheckedContinuation<Value, Never>) in
@@ -44,10 +46,8 @@ func withDeadline<T: Sendable>(_ seconds: Double, operation: @escaping @Sendable
                                fallback: @escaping @Sendable () -> T) async -> T {
     let shot = OneShot<T>()
     let work = Task { shot.resolve(await operation()) }
-    let timer = DispatchWorkItem { shot.resolve(fallback()) }
-    DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: timer)
+    resolve(shot, after: seconds, with: fallback)
     let value = await shot.value
-    timer.cancel()
     work.cancel()
     return value
 }
@@ -60,11 +60,21 @@ func blockingWithDeadline<T: Sendable>(_ seconds: Double, _ body: @escaping @Sen
                                        fallback: @escaping @Sendable () -> T) async -> T {
     let shot = OneShot<T>()
     Thread.detachNewThread { shot.resolve(body()) }
-    let timer = DispatchWorkItem { shot.resolve(fallback()) }
-    DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: timer)
-    let value = await shot.value
-    timer.cancel()
-    return value
+    resolve(shot, after: seconds, with: fallback)
+    return await shot.value
+}
+
+/// Resolves `shot` with `fallback()` after `seconds`, from a thread of its own:
+/// Dispatch's shared pool can be exhausted by blocking work elsewhere in the
+/// process, and a deadline must fire even then.
+private func resolve<T: Sendable>(_ shot: OneShot<T>, after seconds: Double, with fallback: @escaping @Sendable () -> T) {
+    let deadline = Date().addingTimeInterval(seconds)
+    Thread.detachNewThread {
+        while !shot.isResolved, Date() < deadline {
+            Thread.sleep(forTimeInterval: min(0.05, max(0, deadline.timeIntervalSinceNow)))
+        }
+        shot.resolve(fallback())
+    }
 }
 
 /// Runs blocking work (a socket wait, a DNS lookup) on its own thread so it
