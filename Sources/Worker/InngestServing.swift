@@ -24,7 +24,8 @@ struct InngestServing: Sendable {
     }
 
     /// Builds the app, or lists every configuration problem (the worker exits 2 on them).
-    static func make(environment: [String: String], logger: Logger) -> Result<InngestServing, Problems> {
+    static func make(environment: [String: String], logger: Logger,
+                     middleware: [any InngestMiddleware] = []) -> Result<InngestServing, Problems> {
         let client = URLSessionHTTPClient()
         let configuration: InngestConfiguration
         let functions: [InngestFunction]
@@ -37,7 +38,7 @@ struct InngestServing: Sendable {
         }
         let appId = environment["INNGEST_APP_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultAppId
         let inngest = Inngest(appId: appId, functions: functions, configuration: configuration, httpClient: client,
-                              logSink: WorkerLogSink(logger: logger.with(["component": "inngest"])))
+                              middleware: middleware, logSink: WorkerLogSink(logger: logger.with(["component": "inngest"])))
         let problems = inngest.problems.filter { !$0.contains("INNGEST_SIGNING_KEY") }
         guard problems.isEmpty else { return .failure(Problems(messages: problems)) }
         return .success(InngestServing(inngest: inngest, path: configuration.servePath ?? defaultPath, logger: logger))

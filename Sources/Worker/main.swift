@@ -42,7 +42,8 @@ do {
 }
 let services = WorkerServices(configuration: configuration, logger: logger)
 let inngest: InngestServing
-switch InngestServing.make(environment: engineLauncher.sdkEnvironment(ProcessInfo.processInfo.environment), logger: logger) {
+switch InngestServing.make(environment: engineLauncher.sdkEnvironment(ProcessInfo.processInfo.environment), logger: logger,
+                           middleware: [services.functionMetricsMiddleware()]) {
 case .success(let serving): inngest = serving
 case .failure(let problems):
     for problem in problems.messages { FileHandle.standardError.write(Data("worker: \(problem)\n".utf8)) }

@@ -22,7 +22,7 @@ import Testing
         var environment = tools.environment
         environment.merge(RenderedInfra.environment) { $1 }
         environment["JOELCLAW_REPO"] = Repository.root
-        environment["JOELCLAW_CONFIG"] = "\(root.path)/no-such-settings.env"
+        environment["JOELCLAW_INFRA_CONFIG"] = "\(root.path)/no-such-settings.env"
         environment.merge(env) { $1 }
         return await CLIHarness(environment: environment).run(["infra", "apply", "--root", root.path] + extra)
     }

@@ -82,4 +82,13 @@ import Testing
         #expect(r.code == .success, "\(r.stderr)")
         #expect(r.stdout == "event 01A (system/adr.edited)\n  no runs\nevent 01B (x/y)\n  01R  f  Running  -  -\n")
     }
+
+    @Test func runsWithoutAnEventExplainsWhenTheServerCannotList() async throws {
+        let server = try LoopbackServer(.routes([:]))
+        defer { server.stop() }
+        let r = await CLIHarness(environment: ["INNGEST_BASE_URL": "http://127.0.0.1:\(server.port)"]).run(["runs"])
+        #expect(r.code == .failure)
+        #expect(r.stderr.contains("answered HTTP 404"))
+        #expect(r.stderr.contains("pass --event <id>"))
+    }
 }

@@ -34,9 +34,12 @@ public struct ExitCode: RawRepresentable, Sendable, Equatable, Hashable {
 public struct CommandFailure: Error, Sendable, CustomStringConvertible {
     public var message: String
     public var exitCode: ExitCode
-    public init(_ message: String, exitCode: ExitCode = .failure) {
+    /// The HTTP status a server answered with, when that is the failure.
+    public var httpStatus: Int?
+    public init(_ message: String, exitCode: ExitCode = .failure, httpStatus: Int? = nil) {
         self.message = message
         self.exitCode = exitCode
+        self.httpStatus = httpStatus
     }
     public var description: String { message }
 }

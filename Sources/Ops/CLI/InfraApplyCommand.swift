@@ -6,7 +6,7 @@ public struct InfraApplyCommand: CLICommand {
     public static let abstract = "Render, validate and install infra/ files; restart only what changed."
     public static let discussion = """
     Renders the templates listed in infra/infra.json with settings from the
-    environment (JOELCLAW_<NAME>), $JOELCLAW_CONFIG (default
+    environment (JOELCLAW_<NAME>), $JOELCLAW_INFRA_CONFIG (default
     ~/.config/joelclaw/infra.env) and the manifest's defaults; validates every
     file (plist structure, Caddyfile sites against the inventory, YAML shape, and
     plutil/caddy/docker compose when installed); prints the plan; then installs
@@ -39,7 +39,7 @@ public struct InfraApplyCommand: CLICommand {
         let settings: InfraSettings
         do {
             manifest = try InfraManifest.load(from: "\(infraDir)/infra.json")
-            let settingsFile = context.environment["JOELCLAW_CONFIG"].map(context.absolute)
+            let settingsFile = context.environment["JOELCLAW_INFRA_CONFIG"].map(context.absolute)
                 ?? context.environment["HOME"].map { "\($0)/.config/joelclaw/infra.env" }
             settings = try InfraSettings(defaults: manifest.settings, environment: context.environment,
                                          repositoryRoot: context.repositoryRoot, settingsFile: settingsFile)

@@ -37,7 +37,11 @@ public struct RunsCommand: CLICommand {
         if let eventID {
             groups = [(eventID, nil, try await api.runs(eventID: eventID))]
         } else {
-            for event in try await api.recentEvents(limit: limit) {
+            let recent: [JSON]
+            do { recent = try await api.recentEvents(limit: limit) } catch let e as CommandFailure where e.httpStatus == 404 {
+                throw CommandFailure("\(e.message)\nThis server does not list recent events (the embedded engine does not); pass --event <id>, as printed by 'joelclaw send'.")
+            }
+            for event in recent {
                 guard let id = (event["internal_id"] ?? event["id"])?.stringValue else { continue }
                 groups.append((id, event["name"]?.stringValue, try await api.runs(eventID: id)))
             }

@@ -3,7 +3,7 @@ import Foundation
 /// The values infra templates are filled with, and where each comes from.
 ///
 /// Highest first: the environment (`JOELCLAW_<NAME>`), the settings file
-/// (`JOELCLAW_CONFIG`, default `~/.config/joelclaw/infra.env`, `NAME=value`
+/// (`JOELCLAW_INFRA_CONFIG`, default `~/.config/joelclaw/infra.env`, `NAME=value`
 /// lines), built-ins (`HOME`, `USER`, `UID`, `REPO`), then the defaults in
 /// `infra/infra.json`. Values may use other `{{NAMES}}`; they are resolved
 /// recursively and a cycle is an error.

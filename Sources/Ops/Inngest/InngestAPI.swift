@@ -50,7 +50,7 @@ public struct InngestAPI: Sendable {
         }
         let text = String(decoding: response.body, as: UTF8.self)
         guard (200...299).contains(response.status) else {
-            throw CommandFailure("\(method) \(url) answered HTTP \(response.status): \(text.prefix(300))")
+            throw CommandFailure("\(method) \(url) answered HTTP \(response.status): \(text.prefix(300))", httpStatus: response.status)
         }
         guard let json = try? JSON(parsing: response.body) else {
             throw CommandFailure("\(method) \(url) answered HTTP \(response.status) with a body that is not JSON: \(text.prefix(200))")
