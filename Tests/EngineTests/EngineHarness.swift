@@ -103,6 +103,12 @@ final class EngineHarness: @unchecked Sendable {
         try SQLiteDatabase(path: databasePath).queryOne("SELECT count(*) FROM queue WHERE kind = ?", [.text(kind)])?.int(0) ?? 0
     }
 
+    /// Number of `call` items queued as retry number `attempt`.
+    func queuedRetries(attempt: Int) throws -> Int {
+        try SQLiteDatabase(path: databasePath).queryOne("SELECT count(*) FROM queue WHERE kind = 'call' AND attempt = ?",
+                                                       [.integer(Int64(attempt))])?.int(0) ?? 0
+    }
+
     /// Waits until `count` queue items of `kind` exist.
     func awaitQueued(_ kind: String, count: Int = 1) async throws {
         try await eventually("\(count) \(kind) item(s) queued") { try queued(kind) >= count }

@@ -19,7 +19,7 @@ struct EngineTimerTests {
         let h = try await EngineHarness.start(functions: [fn], manualClock: true)
         let id = try await h.send("tm/patient")
         try await h.eventually("first attempt") { tally.count("try") == 1 }
-        try await h.eventually("retry scheduled") { try h.queued("call") == 1 }
+        try await h.eventually("retry scheduled") { try h.queuedRetries(attempt: 1) == 1 }
         h.clock?.advance(bySeconds: 60) // the 10 ms test backoff has long passed, Retry-After has not
         try await Task.sleep(nanoseconds: 150_000_000)
         #expect(tally.count("try") == 1)
