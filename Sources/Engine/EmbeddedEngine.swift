@@ -69,7 +69,9 @@ public final class EmbeddedEngine: @unchecked Sendable {
         if let signer { authorize = { header in signer.accepts(authorization: header) } }
         let api = EngineAPI(core: core, executor: executor, limits: config.limits, eventKeys: Set(config.eventKeys),
                             authorize: authorize)
-        var serverConfig = HTTPServerConfiguration(host: config.host, port: config.port)
+        // One event loop: the API carries little traffic, and a single listening socket
+        // never shares its port with another server bound to port 0 at the same moment.
+        var serverConfig = HTTPServerConfiguration(host: config.host, port: config.port, eventLoops: 1)
         serverConfig.limits.maxBodyBytes = max(config.limits.maxEventRequestBytes, 16 * 1024 * 1024)
         let server = HTTPServer(configuration: serverConfig, handler: api)
         try server.start()

@@ -62,7 +62,7 @@ let engineURL = engine.baseURL
 let inngest = Inngest(appId: "crash", functions: [three],
                       configuration: InngestConfiguration(mode: .dev, apiBaseURL: engineURL, eventAPIBaseURL: engineURL),
                       httpClient: client, logSink: NoLog())
-let worker = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: workerPort), handler: inngest.handler)
+let worker = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: workerPort, eventLoops: 1), handler: inngest.handler)
 try worker.start()
 engine.beginDispatching()
 _ = try await inngest.register(serveURL: "http://127.0.0.1:\(worker.port)/api/inngest")

@@ -44,7 +44,7 @@ final class EngineHarness: @unchecked Sendable {
                                                      apiBaseURL: engine.baseURL, eventAPIBaseURL: engine.baseURL)
         let inngest = Inngest(appId: appId, functions: functions, configuration: inngestConfig, httpClient: client,
                               logSink: SilentLogSink())
-        let worker = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), handler: inngest.handler)
+        let worker = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0, eventLoops: 1), handler: inngest.handler)
         try worker.start()
         _ = try await inngest.register(serveURL: "http://127.0.0.1:\(worker.port)/api/inngest")
         return EngineHarness(engine: engine, worker: worker, inngest: inngest, clock: clock, databasePath: path,
