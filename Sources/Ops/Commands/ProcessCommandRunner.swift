@@ -69,19 +69,20 @@ public struct ProcessCommandRunner: CommandRunner {
             try? err.fileHandleForWriting.close()
             throw CommandError.launchFailed(command, "\(error)")
         }
-        let timer = DispatchWorkItem { [process] in
-            if process.isRunning {
-                outcome.resolve(.failure(.timedOut(command)))
-                process.terminate()
-                DispatchQueue.global().asyncAfter(deadline: .now() + 1) {
-                    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-                }
+        // The kill timer runs on a thread of its own: Dispatch's shared pool can
+        // be exhausted by blocking work elsewhere, and a timeout must still fire.
+        let deadline = Date().addingTimeInterval(command.timeout)
+        Thread.detachNewThread { [process] in
+            while process.isRunning, Date() < deadline {
+                Thread.sleep(forTimeInterval: min(0.05, max(0, deadline.timeIntervalSinceNow)))
             }
+            guard process.isRunning else { return }
+            outcome.resolve(.failure(.timedOut(command)))
+            process.terminate()
+            Thread.sleep(forTimeInterval: 1)
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
-        DispatchQueue.global().asyncAfter(deadline: .now() + command.timeout, execute: timer)
-        let result = await outcome.value
-        timer.cancel()
-        return try result.get()
+        return try await outcome.value.get()
     }
 }
 

@@ -29,7 +29,8 @@ public struct StatusTable {
                 line += pad(s.port.map { ":\($0)" } ?? "", 8)
                 line += pad(s.memoryBytes.map(Self.memory) ?? "", 10)
                 line += s.detail
-                out += line.trimmingCharacters(in: .whitespaces) == "" ? "\n" : line.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
+                while line.last == " " { line.removeLast() }
+                out += line + "\n"
             }
         }
         let counts = HealthState.allCases.compactMap { st -> String? in
