@@ -93,8 +93,9 @@ if [ -z "${JOELCLAW_WORKER_BIN:-}" ]; then
   if [ ! -x "$bin" ] || [ -n "$(find Sources Package.swift -newer "$bin" -print -quit)" ]; then
     say "sources changed: building the release worker"
     build_log=$(mktemp)
-    if ! swift build -c release --product worker > "$build_log" 2>&1; then
-      cat "$build_log" >&2
+    # The compiler's output goes to stderr as it comes (a first build takes
+    # minutes) and to a file, for the reason in the system log.
+    if ! swift build -c release --product worker 2>&1 | tee "$build_log" >&2; then
       reason=$(grep -m 3 'error:' "$build_log" || tail -n 3 "$build_log")
       rm -f "$build_log"
       say "build failed; not starting a stale worker"
