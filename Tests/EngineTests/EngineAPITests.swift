@@ -11,7 +11,7 @@ struct EngineAPITests {
     static let echo = InngestFunction(id: "echo", triggers: [.event("api/echo")]) { ctx -> JSON in ctx.event.data }
 
     func eventCount(_ h: EngineHarness) throws -> Int {
-        try SQLiteDatabase(path: h.databasePath).queryOne("SELECT count(*) FROM events")?.int(0) ?? -1
+        try h.probe().queryOne("SELECT count(*) FROM events")?.int(0) ?? -1
     }
 
     @Test func acceptsOneOrManyEventsAndReportsTheirRuns() async throws {

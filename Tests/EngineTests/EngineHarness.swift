@@ -87,25 +87,39 @@ final class EngineHarness: @unchecked Sendable {
     }
 
     /// Polls until `condition` holds.
+    /// A probe that throws (e.g. a read racing a commit) counts as "not yet".
     func eventually(timeout: Double = 15, _ what: String, _ condition: () throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(timeout)
+        var lastError: (any Error)?
         while Date() < deadline {
-            if try condition() { return }
+            do {
+                if try condition() { return }
+            } catch {
+                lastError = error
+            }
             try await Task.sleep(nanoseconds: 5_000_000)
         }
-        throw HarnessError("timed out waiting for \(what)")
+        throw HarnessError("timed out waiting for \(what)" + (lastError.map { " (last error: \($0))" } ?? ""))
+    }
+
+    /// A read-only connection to the engine's file for probes (never changes journal mode).
+    func probe() throws -> SQLiteDatabase {
+        var options = SQLiteDatabase.Options()
+        options.readOnly = true
+        options.journalModeWAL = false
+        return try SQLiteDatabase(path: databasePath, options: options)
     }
 
     /// Number of durable queue items of `kind` (`sleep`, `wait_timeout`, `call`, ...), read
     /// through a second connection; lets clock-driven tests advance time only once the
     /// timer they mean to fire is on disk.
     func queued(_ kind: String) throws -> Int {
-        try SQLiteDatabase(path: databasePath).queryOne("SELECT count(*) FROM queue WHERE kind = ?", [.text(kind)])?.int(0) ?? 0
+        try probe().queryOne("SELECT count(*) FROM queue WHERE kind = ?", [.text(kind)])?.int(0) ?? 0
     }
 
     /// Number of `call` items queued as retry number `attempt`.
     func queuedRetries(attempt: Int) throws -> Int {
-        try SQLiteDatabase(path: databasePath).queryOne("SELECT count(*) FROM queue WHERE kind = 'call' AND attempt = ?",
+        try probe().queryOne("SELECT count(*) FROM queue WHERE kind = 'call' AND attempt = ?",
                                                        [.integer(Int64(attempt))])?.int(0) ?? 0
     }
 
