@@ -124,6 +124,28 @@ struct EngineFlowTests {
         await h.stop()
     }
 
+    @Test func keyedConcurrencyLimitsEachKeySeparately() async throws {
+        let gauges = [Gauge(), Gauge()]
+        let all = Gauge()
+        let fn = InngestFunction(id: "per-user", triggers: [.event("test/per-user")],
+                                 config: FunctionConfiguration(concurrency: [.init(limit: 1, key: "event.data.user")])) { ctx -> String in
+            let user = ctx.event.data["user"]?.intValue ?? 0
+            try await ctx.step.run("work") {
+                gauges[user].enter(); all.enter()
+                try await Task.sleep(nanoseconds: 100_000_000)
+                gauges[user].leave(); all.leave()
+            }
+            return "ok"
+        }
+        let h = try await EngineHarness.start(functions: [fn])
+        var ids: [String] = []
+        for i in 0..<6 { ids.append(try await h.send("test/per-user", ["user": .number(JSONNumber(i % 2))])) }
+        for id in ids { _ = try await h.finishedRuns(forEvent: id) }
+        #expect(gauges.map(\.peak) == [1, 1]) // one at a time per user...
+        #expect(all.peak == 2)                 // ...but the two users in parallel
+        await h.stop()
+    }
+
     @Test func cronFiresOnTheInjectedClockWithTheTimerPayload() async throws {
         let tally = Tally()
         let fn = InngestFunction(id: "ticker", triggers: [.cron("*/5 * * * *")]) { ctx -> String in
