@@ -103,9 +103,10 @@ public final class HTTPServer: Sendable {
     /// on the same port (`SO_REUSEPORT`), so the kernel hands each new
     /// connection to exactly one loop instead of waking every loop for it
     /// (measured: twice the `Connection: close` throughput with two loops).
-    /// The port is first claimed by a socket without `SO_REUSEPORT`, so a
+    /// A fixed port is first claimed by a socket without `SO_REUSEPORT`, so a
     /// port held by anyone else (a second worker included) still fails with
-    /// "address in use" rather than silently sharing traffic. Elsewhere the
+    /// "address in use" rather than silently sharing traffic; port 0 is
+    /// taken by the first reuse-port socket itself, leaving no gap. Elsewhere the
     /// loops share one socket and whichever wakes first accepts.
     private static func listen(_ configuration: HTTPServerConfiguration, count: Int) throws -> (fds: [Int32], port: Int) {
         let host = configuration.host, backlog = configuration.backlog
@@ -115,18 +116,30 @@ public final class HTTPServer: Sendable {
                 let only = try SocketAddress.listen(host: host, port: configuration.port, backlog: backlog)
                 return ([only.fd], only.port)
             }
-            let probe = try SocketAddress.listen(host: host, port: configuration.port, backlog: backlog)
-            Socket.close(probe.fd)
             var fds: [Int32] = []
+            var port = configuration.port
             do {
-                for _ in 0..<count {
-                    fds.append(try SocketAddress.listen(host: host, port: probe.port, backlog: backlog, reusePort: true).fd)
+                if port == 0 {
+                    // An ephemeral port: the first socket takes it and keeps
+                    // it, so no gap exists in which another server asking for
+                    // port 0 could be given the same port and share traffic
+                    // (the kernel never picks a port held by a reuse-port
+                    // listener for a port-0 bind).
+                    let first = try SocketAddress.listen(host: host, port: 0, backlog: backlog, reusePort: true)
+                    fds.append(first.fd)
+                    port = first.port
+                } else {
+                    let probe = try SocketAddress.listen(host: host, port: port, backlog: backlog)
+                    Socket.close(probe.fd)
+                }
+                while fds.count < count {
+                    fds.append(try SocketAddress.listen(host: host, port: port, backlog: backlog, reusePort: true).fd)
                 }
             } catch {
                 for fd in fds { Socket.close(fd) }
                 throw error
             }
-            return (fds, probe.port)
+            return (fds, port)
             #else
             let only = try SocketAddress.listen(host: host, port: configuration.port, backlog: backlog)
             return (Array(repeating: only.fd, count: max(count, 1)), only.port)

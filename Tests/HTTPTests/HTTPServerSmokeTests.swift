@@ -30,6 +30,22 @@ import Testing
         await first.shutdown(drain: 0.1)
     }
 
+    /// Servers started together on port 0 must each get a port of their own:
+    /// a shared port would let one server answer another's connections.
+    @Test func serversOnEphemeralPortsNeverSharePorts() async throws {
+        let config = HTTPServerConfiguration(eventLoops: 2)
+        let servers = (0..<16).map { _ in
+            HTTPServer(configuration: config, handler: ClosureHTTPHandler { _ in HTTPResponse(status: 200) })
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for server in servers { group.addTask { try? server.start() } }
+        }
+        let ports = servers.map(\.port)
+        #expect(ports.allSatisfy { $0 > 0 })
+        #expect(Set(ports).count == servers.count)
+        for server in servers { await server.shutdown(drain: 0.1) }
+    }
+
     @Test func everyLoopServesConnections() async throws {
         try await withServer(HTTPServerConfiguration(eventLoops: 3), handler: echoHandler) { server in
             for i in 0..<12 {
