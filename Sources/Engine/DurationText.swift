@@ -1,4 +1,5 @@
 import Foundation
+import InngestProtocol
 
 /// Inngest's duration strings: one or more `<number><unit>` groups, units
 /// `ms`, `s`, `m`, `h`, `d`, `w` (e.g. `500ms`, `30s`, `2h45m`, `7d`).
@@ -49,27 +50,7 @@ public enum DurationText {
     }
 
     /// RFC 3339 text in UTC with milliseconds, the form Inngest uses in payloads.
-    /// Computed arithmetically (days-from-civil inverse): formatters are slow
-    /// on Linux and this runs for every run the API reports.
     public static func rfc3339(milliseconds ms: Int64) -> String {
-        let millis = ((ms % 1000) + 1000) % 1000
-        let seconds = (ms - millis) / 1000
-        let secondOfDay = ((seconds % 86_400) + 86_400) % 86_400
-        let days = (seconds - secondOfDay) / 86_400
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ v: Int64, _ width: Int) -> String {
-            let text = String(v)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(millis, 3))Z"
+        InngestTime.rfc3339(milliseconds: ms, alwaysMilliseconds: true)
     }
 }
