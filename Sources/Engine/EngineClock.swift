@@ -62,3 +62,19 @@ public final class ManualClock: EngineClock, @unchecked Sendable {
         callbacks.forEach { $0() }
     }
 }
+
+/// Wall-clock time moved to start at a chosen instant: durations are real,
+/// the calendar position is chosen. Tests that run real-time work through an
+/// engine whose functions have cron triggers use it to stay clear of cron
+/// boundaries, so a tick never lands in the middle of an assertion.
+public struct ShiftedClock: EngineClock {
+    private let offset: Int64
+
+    public init(startMilliseconds: Int64) {
+        offset = startMilliseconds - SystemClock().nowMilliseconds()
+    }
+
+    public func nowMilliseconds() -> Int64 { SystemClock().nowMilliseconds() + offset }
+    public func onAdvance(_ callback: @escaping @Sendable () -> Void) {}
+    public var isManual: Bool { false }
+}

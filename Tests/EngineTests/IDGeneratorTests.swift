@@ -18,6 +18,15 @@ struct IDGeneratorTests {
         #expect(ULIDGenerator.timestamp(of: "not-a-ulid") == nil)
     }
 
+    @Test func shiftedClockStartsAtItsInstantAndRunsInRealTime() async throws {
+        let clock = ShiftedClock(startMilliseconds: 1_767_225_630_000)
+        let first = clock.nowMilliseconds()
+        #expect(first >= 1_767_225_630_000 && first < 1_767_225_640_000)
+        try await Task.sleep(nanoseconds: 20_000_000)
+        #expect(clock.nowMilliseconds() >= first + 20)
+        #expect(!clock.isManual)
+    }
+
     @Test func manualClockWakesObserversWhenAdvanced() {
         let clock = ManualClock(startMilliseconds: 0)
         let box = Counter()

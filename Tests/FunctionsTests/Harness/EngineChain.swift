@@ -22,6 +22,9 @@ final class EngineChain: @unchecked Sendable {
         var config = EmbeddedEngineConfiguration(databasePath: databasePath)
         config.port = 0
         config.synchronous = .normal
+        // Real time, but 30 s past midnight: no cron trigger of allFunctions
+        // (every 5 minutes, hourly) fires while a test runs.
+        config.clock = ShiftedClock(startMilliseconds: 1_767_225_630_000) // 2026-01-01T00:00:30Z
         config.settings.retryBaseMilliseconds = 10
         config.settings.retryMaxMilliseconds = 50
         config.settings.callTimeoutSeconds = 120
