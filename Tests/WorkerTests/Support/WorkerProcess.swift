@@ -12,9 +12,10 @@ final class WorkerProcess: @unchecked Sendable {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
     let process = Process()
-    private let errorPipe = Pipe()
-    private let lock = NSLock()
-    private var errorText = ""
+    /// stderr goes to a file, not a pipe: everything the worker wrote before
+    /// it exited is in the file the moment it exits, with no reader thread to
+    /// wait for (and no pipe end held open by another child).
+    private let errorFile: URL
 
     /// Next to the test bundle in the build products directory.
     static func binary() throws -> URL {
@@ -38,15 +39,14 @@ final class WorkerProcess: @unchecked Sendable {
         env["INNGEST_DEV"] = "http://127.0.0.1:9"
         env.merge(environment) { $1 }
         process.environment = env
-        process.standardError = errorPipe
-        process.standardOutput = FileHandle.nullDevice
-        errorPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
-            self.lock.lock()
-            self.errorText += String(decoding: data, as: UTF8.self)
-            self.lock.unlock()
+        errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("worker-stderr-\(UUID().uuidString).log")
+        guard FileManager.default.createFile(atPath: errorFile.path, contents: nil),
+              let errorHandle = FileHandle(forWritingAtPath: errorFile.path) else {
+            throw Failure(description: "cannot create \(errorFile.path)")
         }
+        defer { try? errorHandle.close() }
+        process.standardError = errorHandle
+        process.standardOutput = FileHandle.nullDevice
         try process.run()
         try Self.watch(worker: process.processIdentifier)
     }
@@ -65,10 +65,10 @@ final class WorkerProcess: @unchecked Sendable {
 
     deinit {
         if process.isRunning { process.terminate() }
-        errorPipe.fileHandleForReading.readabilityHandler = nil
+        try? FileManager.default.removeItem(at: errorFile)
     }
 
-    var stderr: String { lock.lock(); defer { lock.unlock() }; return errorText }
+    var stderr: String { (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "" }
 
     /// The log lines so far, each parsed as JSON.
     var logLines: [JSON] {
@@ -104,7 +104,6 @@ final class WorkerProcess: @unchecked Sendable {
             guard Date() < deadline else { throw Failure(description: "worker still running after \(timeout) s") }
             try await Task.sleep(nanoseconds: 10_000_000)
         }
-        try await Task.sleep(nanoseconds: 20_000_000)  // let the last stderr bytes arrive
         return process.terminationStatus
     }
 }
