@@ -14,6 +14,8 @@
 //   InngestProtocol    the Inngest SDK: wire types, signing, step runtime, and the
 //                      serve handler, a pure function HTTPRequest -> HTTPResponse
 //   Engine             the embedded Inngest-compatible engine
+//   Subprocess         runs external programs: own process group, timeouts and
+//                      cancellation kill the whole group (no dependencies)
 //   Ops                inventory, health checks, infra rendering/apply
 //   Functions          the ported functions and the effects they use
 //   Worker, joelclaw   executables
@@ -45,8 +47,9 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "InngestProtocol", dependencies: ["JSON", "Hashing", "HTTP"]),
         .target(name: "Engine", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite"]),
-        .target(name: "Ops", dependencies: ["JSON", "HTTP"]),
-        .target(name: "Functions", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite", "Ops"]),
+        .target(name: "Subprocess"),
+        .target(name: "Ops", dependencies: ["JSON", "HTTP", "Subprocess"]),
+        .target(name: "Functions", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite", "Ops", "Subprocess"]),
         .executableTarget(name: "Worker", dependencies: [
             "HTTP", "InngestProtocol", "Engine", "Functions", "Ops", "JSON",
         ]),
@@ -65,8 +68,9 @@ let package = Package(
         // bench/engine/run.sh: end-to-end latency, throughput and file growth of the embedded engine.
         .executableTarget(name: "EngineBench", dependencies: ["Engine", "InngestProtocol", "HTTP", "JSON", "SQLite"],
                           path: "bench/engine/EngineBench"),
-        .testTarget(name: "FunctionsTests", dependencies: ["Functions", "Engine", "InngestProtocol", "JSON", "HTTP", "SQLite", "Ops"]),
-        .testTarget(name: "OpsTests", dependencies: ["Ops", "JSON", "HTTP"]),
+        .testTarget(name: "FunctionsTests", dependencies: ["Functions", "Engine", "InngestProtocol", "JSON", "HTTP", "SQLite", "Ops", "Subprocess"]),
+        .testTarget(name: "OpsTests", dependencies: ["Ops", "JSON", "HTTP", "Subprocess"]),
+        .testTarget(name: "SubprocessTests", dependencies: ["Subprocess"]),
         .testTarget(name: "WorkerTests", dependencies: ["HTTP", "JSON"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import Subprocess
 import HTTP
 import JSON
 import Ops

@@ -1,4 +1,5 @@
 import Foundation
+import Subprocess
 import JSON
 import Testing
 @testable import Ops
@@ -55,7 +56,7 @@ import Testing
 
         // The fourth start inside the window is a crash loop.
         let (r, seconds) = try await start(env)
-        #expect(r.stderr.contains("crash loop: 4 starts in 60s; backing off 1s"))
+        #expect(r.stderrText.contains("crash loop: 4 starts in 60s; backing off 1s"))
         #expect(seconds >= 1.0, "backed off before starting again")
         #expect(workerRuns.count == 4, "the worker is still started after the back-off")
         let entry = try #require(logLines.first)
@@ -73,7 +74,7 @@ import Testing
 
         // After backing off the count starts afresh: the next start is normal.
         let (next, nextSeconds) = try await start(env)
-        #expect(!next.stderr.contains("crash loop"))
+        #expect(!next.stderrText.contains("crash loop"))
         #expect(nextSeconds < 1.0)
         #expect(logLines.count == 1)
     }
@@ -83,7 +84,7 @@ import Testing
         let old = Int(Date().timeIntervalSince1970) - 3600
         try dir.write("state/worker-starts", (0..<10).map { "\(old + $0)" }.joined(separator: "\n") + "\n")
         let (r, _) = try await start(environment())
-        #expect(!r.stderr.contains("crash loop"))
+        #expect(!r.stderrText.contains("crash loop"))
         #expect(dir.read("state/worker-starts")?.split(separator: "\n").count == 1, "old starts are dropped")
     }
 
@@ -91,8 +92,8 @@ import Testing
         events.stop()
         let env = environment(["INNGEST_EVENT_API_BASE_URL": "http://127.0.0.1:\(LoopbackServer.closedPort())", "JOELCLAW_CRASH_LOOP_STARTS": "0", "JOELCLAW_CRASH_LOOP_BACKOFF": "0"])
         let (r, _) = try await start(env)
-        #expect(r.stderr.contains("crash loop: 1 starts"))
-        #expect(r.stderr.contains("alert not sent"))
+        #expect(r.stderrText.contains("crash loop: 1 starts"))
+        #expect(r.stderrText.contains("alert not sent"))
         #expect(logLines.first?["action"] == "crash-loop")
         #expect(workerRuns.count == 1)
     }
@@ -101,7 +102,7 @@ import Testing
         defer { events.stop() }
         let (r, _) = try await start(environment(["JOELCLAW_WORKER_BIN": "\(dir.path)/no-such-worker"]))
         #expect(r.exitCode == 1)
-        #expect(r.stderr.contains("worker binary \(dir.path)/no-such-worker is missing or not executable"))
+        #expect(r.stderrText.contains("worker binary \(dir.path)/no-such-worker is missing or not executable"))
         #expect(logLines.first?["action"] == "start-failed")
     }
 
@@ -138,8 +139,8 @@ import Testing
         try repo.write("break-build", "")
         let broken = try await run()
         #expect(broken.exitCode == 1)
-        #expect(broken.stderr.contains("error: cannot find 'x' in scope"))
-        #expect(broken.stderr.contains("build failed; not starting a stale worker"))
+        #expect(broken.stderrText.contains("error: cannot find 'x' in scope"))
+        #expect(broken.stderrText.contains("build failed; not starting a stale worker"))
         #expect(calls() == 2)
         #expect(repo.read("worker-runs") == "worker ran\nworker ran\n", "the stale worker did not run")
         let entry = try #require(logLines.last)

@@ -1,3 +1,4 @@
+import Subprocess
 /// Asks a command-line agent (`pi -p --no-session`, `claude -p`, …): the
 /// system prompt and the prompt, separated by a blank line, are the last
 /// argument; the trimmed stdout is the answer. Arguments go to the program
@@ -20,8 +21,9 @@ public struct CommandLLMClient: LLMClient {
             result = try await runner.run(Command(command + [text], environment: ["TERM": "dumb", "NO_COLOR": "1"], timeout: timeout))
         } catch let error as CommandError {
             // Name the command without its (possibly huge) prompt argument.
-            let name = Command(command).display
+            let name = Command(command).description
             switch error {
+            case .notFound: throw LLMError.command("could not start `\(name)`: not found on PATH", missing: true)
             case .launchFailed(_, let reason): throw LLMError.command("could not start `\(name)`: \(reason)", missing: true)
             case .timedOut(_, let seconds): throw LLMError.command("`\(name)` did not answer within \(seconds) s", missing: false)
             case .cancelled: throw LLMError.command("`\(name)` was cancelled", missing: false)
@@ -29,11 +31,11 @@ public struct CommandLLMClient: LLMClient {
             }
         }
         guard result.exitCode == 0 else {
-            throw LLMError.command(CommandError.failed(command: Command(command).display, exitCode: result.exitCode,
+            throw LLMError.command(CommandError.failed(command: Command(command).description, exitCode: result.exitCode,
                                                        stderr: result.stderrText).description, missing: false)
         }
         let answer = result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !answer.isEmpty else { throw LLMError.malformedResponse("\(Command(command).display) printed nothing") }
+        guard !answer.isEmpty else { throw LLMError.malformedResponse("\(Command(command).description) printed nothing") }
         return answer
     }
 }

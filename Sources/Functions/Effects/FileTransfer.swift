@@ -1,4 +1,5 @@
 import Foundation
+import Subprocess
 
 /// Copies a finished download to the archive (the NAS). Copying the same
 /// files again overwrites them in place, so a retried transfer never

@@ -1,4 +1,5 @@
 import Foundation
+import Subprocess
 
 /// Grabs still frames from a video with ffmpeg (one run per frame, scaled to
 /// 1280 px wide, JPEG). A frame that cannot be grabbed (past the end, a

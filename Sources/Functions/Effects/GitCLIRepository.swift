@@ -1,3 +1,4 @@
+import Subprocess
 /// `GitRepository` over the git command line.
 public struct GitCLIRepository: GitRepository {
     public let directory: String

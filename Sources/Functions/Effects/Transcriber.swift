@@ -1,4 +1,5 @@
 import Foundation
+import Subprocess
 
 /// Turns an audio or video file into a timed transcript. The one real
 /// implementation is `CommandTranscriber` (mlx_whisper by default).

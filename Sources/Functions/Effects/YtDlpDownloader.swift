@@ -1,4 +1,5 @@
 import Foundation
+import Subprocess
 import InngestProtocol
 
 /// A finished download: where it is and what it is.

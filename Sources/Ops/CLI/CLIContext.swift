@@ -1,4 +1,5 @@
 import Foundation
+import Subprocess
 import HTTP
 
 /// Somewhere text goes: the terminal, a pipe, or a test's buffer.

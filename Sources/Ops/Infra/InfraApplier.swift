@@ -1,4 +1,5 @@
 import Foundation
+import Subprocess
 
 /// `joelclaw infra apply`: render → validate everything → plan → install and
 /// restart unit by unit.
@@ -104,7 +105,7 @@ public struct InfraApplier: Sendable {
             do {
                 let r = try await commands.run(command)
                 failure = r.succeeded || unit.tolerated.contains(i) ? nil
-                    : "exited \(r.exitCode): \((r.stderr.isEmpty ? r.stdout : r.stderr).trimmingCharacters(in: .whitespacesAndNewlines).prefix(400))"
+                    : "exited \(r.exitCode): \((r.stderrText.isEmpty ? r.stdoutText : r.stderrText).trimmingCharacters(in: .whitespacesAndNewlines).prefix(400))"
             } catch {
                 failure = "\(error)"
             }

@@ -1,3 +1,4 @@
+import Subprocess
 /// A template rendered for this machine: its content and where it goes.
 public struct RenderedFile: Sendable, Equatable {
     public var file: InfraFile

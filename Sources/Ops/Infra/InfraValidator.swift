@@ -1,4 +1,5 @@
 import Foundation
+import Subprocess
 
 /// Checks a rendered file before anything is installed: structure in Swift
 /// for every format, plus the format's own tool when it is installed
@@ -38,7 +39,7 @@ struct InfraValidator {
         do {
             let r = try await commands.run(command)
             guard r.succeeded else {
-                let why = (r.stderr.isEmpty ? r.stdout : r.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
+                let why = (r.stderrText.isEmpty ? r.stdoutText : r.stderrText).trimmingCharacters(in: .whitespacesAndNewlines)
                 throw InfraError("\(file.file.source): `\(command.executable)` rejected it: \(why.prefix(400))")
             }
             return ["\(file.file.source): \(command.executable) ok"]

@@ -1,4 +1,5 @@
 import Foundation
+import Subprocess
 import Ops
 
 /// A `TextOutput` that keeps what was written, posing as a terminal or a pipe.

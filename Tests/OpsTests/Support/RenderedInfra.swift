@@ -1,4 +1,5 @@
 import Foundation
+import Subprocess
 import JSON
 @testable import Ops
 
@@ -33,7 +34,7 @@ enum RenderedInfra {
         let script = "import json,sys,yaml; print(json.dumps(list(yaml.safe_load_all(open(sys.argv[1])))))"
         let runner = ProcessCommandRunner(environment: ProcessInfo.processInfo.environment)
         let result = try await runner.run(Command("python3", ["-c", script, path], timeout: 30))
-        guard result.succeeded else { throw InfraError("PyYAML rejected the file: \(result.stderr)") }
-        return try JSON(parsing: result.stdout).arrayValue ?? []
+        guard result.succeeded else { throw InfraError("PyYAML rejected the file: \(result.stderrText)") }
+        return try JSON(parsing: result.stdoutText).arrayValue ?? []
     }
 }

@@ -22,7 +22,11 @@ final class SpawnedProcess: @unchecked Sendable {
         self.stderrFD = stderrFD
     }
 
-    static func spawn(_ command: Command) throws -> SpawnedProcess {
+    /// The one spawn failure worth retrying (see `ProcessCommandRunner`).
+    enum SpawnError: Error { case busy }
+
+    /// Starts `program` (already resolved) with `command.argv` and exactly `environment`.
+    static func spawn(_ command: Command, program: String, environment: [String: String]) throws -> SpawnedProcess {
         let out = try makePipe(command)
         let err = try makePipe(command)
         let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
@@ -51,7 +55,7 @@ final class SpawnedProcess: @unchecked Sendable {
             let r = PlatformSpawn.addChdir(&actions, dir)
             guard r == 0 else {
                 close(out.read); close(err.read)
-                throw CommandError.launchFailed(command: command.display, reason: "cannot set working directory: \(String(cString: strerror(r)))")
+                throw CommandError.launchFailed(command: command.description, reason: "cannot set working directory: \(String(cString: strerror(r)))")
             }
         }
         // Own process group (pgid = pid), default signal handling and an empty
@@ -70,19 +74,18 @@ final class SpawnedProcess: @unchecked Sendable {
         _ = PlatformSpawn.closeInheritedDescriptors(&actions, &flags)
         posix_spawnattr_setflags(&attributes, Int16(flags))
 
-        var environment = ProcessInfo.processInfo.environment
-        for (k, v) in command.environment { environment[k] = v }
         let envStrings = environment.map { "\($0.key)=\($0.value)" }
 
         var pid: pid_t = 0
         let status = withCStrings(command.argv) { argv in
             withCStrings(envStrings) { envp in
-                posix_spawnp(&pid, command.argv[0], &actions, &attributes, argv, envp)
+                posix_spawn(&pid, program, &actions, &attributes, argv, envp)
             }
         }
         guard status == 0 else {
             close(out.read); close(err.read)
-            throw CommandError.launchFailed(command: command.display, reason: String(cString: strerror(status)))
+            if status == ETXTBSY { throw SpawnError.busy }
+            throw CommandError.launchFailed(command: command.description, reason: String(cString: strerror(status)))
         }
         return SpawnedProcess(pid: pid, stdoutFD: out.read, stderrFD: err.read)
     }
@@ -174,7 +177,7 @@ final class SpawnedProcess: @unchecked Sendable {
         var fds: [Int32] = [0, 0]
         let r = PlatformSpawn.closeOnExecPipe(&fds)
         guard r == 0 else {
-            throw CommandError.launchFailed(command: command.display, reason: "pipe: \(String(cString: strerror(errno)))")
+            throw CommandError.launchFailed(command: command.description, reason: "pipe: \(String(cString: strerror(errno)))")
         }
         return (fds[0], fds[1])
     }

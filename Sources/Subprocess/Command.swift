@@ -1,0 +1,45 @@
+/// One external program invocation: argv, where, with what extra environment,
+/// and how long it may take. A plain value, so plans (`infra apply`) can list
+/// commands before anything runs and tests can compare them.
+public struct Command: Sendable, Equatable, CustomStringConvertible {
+    /// `argv[0]` is looked up on the runner's `PATH` when it has no slash.
+    public var argv: [String]
+    public var workingDirectory: String?
+    /// Added to (and overriding) the runner's environment.
+    public var environment: [String: String]
+    /// Seconds before the whole process group is killed and the run fails with `.timedOut`.
+    public var timeout: Double
+
+    /// The effects' form: a whole argv, which often comes from configuration
+    /// (`["pi", "-p"]`). Long-running tools (downloads, transcription) get a
+    /// generous default.
+    public init(_ argv: [String], workingDirectory: String? = nil, environment: [String: String] = [:], timeout: Double = 600) {
+        self.argv = argv
+        self.workingDirectory = workingDirectory
+        self.environment = environment
+        self.timeout = timeout
+    }
+
+    /// The probes' form: a tool and its arguments. Probes and system tools
+    /// answer quickly or not at all, hence the short default.
+    public init(_ executable: String, _ arguments: [String] = [], timeout: Double = 30, workingDirectory: String? = nil) {
+        self.init([executable] + arguments, workingDirectory: workingDirectory, timeout: timeout)
+    }
+
+    /// The program as given: a name to look up on `PATH`, or a path.
+    public var executable: String { argv.first ?? "" }
+    public var arguments: [String] { Array(argv.dropFirst()) }
+
+    /// The command line as a person would type it (for plans, logs and errors);
+    /// pasting it into a shell runs the same argv.
+    public var description: String {
+        argv.map(Command.shellQuoted).joined(separator: " ")
+    }
+
+    static func shellQuoted(_ word: String) -> String {
+        let plain = !word.isEmpty && word.unicodeScalars.allSatisfy { c in
+            (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || "-_./=:@%+,".unicodeScalars.contains(c)
+        }
+        return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
