@@ -36,7 +36,7 @@ struct EngineCrashDurabilityTests {
         let deadline = Date().addingTimeInterval(20)
         while Self.lines(stepLog).count < 40, Date() < deadline { try await Task.sleep(nanoseconds: 2_000_000) }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await process.exited()
         _ = await sender.value
         #expect(process.terminationReason == .uncaughtSignal)
 
@@ -119,7 +119,9 @@ struct EngineCrashDurabilityTests {
             }
         }
         watchdog.cancel()
-        if ports.count != 2 { process.waitUntilExit() }
+        // Output ended without READY: make sure the harness is gone (it may
+        // have closed stdout and lived on) before reporting.
+        if ports.count != 2 { kill(pid, SIGKILL); await process.exited() }
         try #require(ports.count == 2, "harness did not become ready: \(String(decoding: seen, as: UTF8.self))")
         return (process, ports[0], ports[1])
     }
