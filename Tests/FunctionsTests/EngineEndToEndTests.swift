@@ -69,3 +69,27 @@ extension ExternalTools {
     }
 
 }
+
+extension ExternalTools.EngineEndToEndTests {
+    /// `system/adr-sync` driven by the embedded engine against a real clone of
+    /// a bare remote: the first edit event copies the ADRs, commits once and
+    /// pushes; a second event with nothing new makes no commit.
+    @Test func adrSyncThroughTheEngineCommitsOnceThenNothing() async throws {
+        let (h, fx) = try await ExternalTools.ContentSyncTests.setUp()
+        let chain = try await EngineChain(h)
+        try await chain.send("system/adr.edited", ["path": "docs/decisions/0025-network.md"])
+        let first = try await chain.settled(expected: 1)
+        let sync = try #require(first.first { $0.function == "system/adr-sync" }, "\(first)")
+        #expect(sync.status == "Completed", "\(sync)")
+        #expect(sync.output?["syncedCount"] == 2)
+        #expect(try await fx.remoteLog() == ["sync: update ADRs from Vault", "publish old find", "init"])
+
+        try await chain.send("system/adr.edited", [:])
+        let second = try await chain.settled(expected: first.count + 1)
+        await chain.stop()
+        let syncs = second.filter { $0.function == "system/adr-sync" }
+        #expect(syncs.count == 2 && syncs.allSatisfy { $0.status == "Completed" }, "\(syncs)")
+        #expect(syncs.last?.output?["syncedCount"] == 0)
+        #expect(try await fx.remoteLog().count == 3, "nothing new, no commit")
+    }
+}
