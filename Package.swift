@@ -68,7 +68,9 @@ let package = Package(
         // bench/engine/run.sh: end-to-end latency, throughput and file growth of the embedded engine.
         .executableTarget(name: "EngineBench", dependencies: ["Engine", "InngestProtocol", "HTTP", "JSON", "SQLite"],
                           path: "bench/engine/EngineBench"),
-        .testTarget(name: "FunctionsTests", dependencies: ["Functions", "Engine", "InngestProtocol", "JSON", "HTTP", "SQLite", "Ops", "Subprocess"]),
+        // Fixtures are read from the source tree (#filePath), not bundled.
+        .testTarget(name: "FunctionsTests", dependencies: ["Functions", "Engine", "InngestProtocol", "JSON", "HTTP", "SQLite", "Ops", "Subprocess"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "OpsTests", dependencies: ["Ops", "JSON", "HTTP", "Subprocess"]),
         .testTarget(name: "SubprocessTests", dependencies: ["Subprocess"]),
         .testTarget(name: "WorkerTests", dependencies: ["HTTP", "JSON"]),
