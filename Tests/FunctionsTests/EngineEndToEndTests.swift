@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import HTTP
 import InngestProtocol
@@ -91,5 +92,43 @@ extension ExternalTools.EngineEndToEndTests {
         #expect(syncs.count == 2 && syncs.allSatisfy { $0.status == "Completed" }, "\(syncs)")
         #expect(syncs.last?.output?["syncedCount"] == 0)
         #expect(try await fx.remoteLog().count == 3, "nothing new, no commit")
+    }
+}
+
+extension ExternalTools.EngineEndToEndTests {
+    /// `system/content-sync` through the engine, its 45 s debounce stepped over
+    /// with a manual clock: two quick `content/updated` events become one run
+    /// that commits once and pushes; a later event with nothing new commits nothing.
+    @Test func contentSyncThroughTheEngineDebouncesAndCommitsOnce() async throws {
+        let (h, fx) = try await ExternalTools.ContentSyncTests.setUp()
+        let clock = ManualClock(startMilliseconds: 1_767_225_630_000)
+        let chain = try await EngineChain(h, clock: clock)
+        try await chain.send("content/updated", ["source": "fswatch", "path": "a"])
+        try await chain.send("content/updated", ["source": "fswatch", "path": "b"])
+        let first = try await Self.syncRuns(chain, clock: clock, count: 1)
+        #expect(first.count == 1 && first[0].status == "Completed", "\(first)")
+        #expect(first.first?.output?["committed"] == true && first.first?.output?["pushed"] == true)
+        #expect(try await fx.remoteLog() == ["sync: vault content (4 files)", "publish old find", "init"])
+
+        try await chain.send("content/updated", [:])
+        let second = try await Self.syncRuns(chain, clock: clock, count: 2)
+        await chain.stop()
+        #expect(second.count == 2 && second.allSatisfy { $0.status == "Completed" }, "\(second)")
+        #expect(second.last?.output?["committed"] == false)
+        #expect(try await fx.remoteLog().count == 3, "nothing new, no commit")
+    }
+
+    /// Moves the manual clock past the debounce until `count` content-sync runs
+    /// have finished (the debounce is stored asynchronously, so one jump may
+    /// come before it), then returns them.
+    static func syncRuns(_ chain: EngineChain, clock: ManualClock, count: Int) async throws -> [EngineChain.Run] {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let runs = try chain.runs().filter { $0.function == "system/content-sync" }
+            if runs.count >= count, runs.allSatisfy({ $0.status != "Running" }) { return runs }
+            clock.advance(bySeconds: 50)
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        throw DriverError("content-sync runs did not finish: \(try chain.runs())")
     }
 }

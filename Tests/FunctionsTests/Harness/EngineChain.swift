@@ -16,7 +16,9 @@ final class EngineChain: @unchecked Sendable {
     let inngest: Inngest
     let databasePath: String
 
-    init(_ harness: FunctionsHarness) async throws {
+    /// `clock` defaults to real time shifted clear of cron boundaries; pass a
+    /// `ManualClock` to step over debounces and sleeps instantly.
+    init(_ harness: FunctionsHarness, clock: (any EngineClock)? = nil) async throws {
         self.harness = harness
         databasePath = harness.dir.file("engine.sqlite")
         var config = EmbeddedEngineConfiguration(databasePath: databasePath)
@@ -24,7 +26,7 @@ final class EngineChain: @unchecked Sendable {
         config.synchronous = .normal
         // Real time, but 30 s past midnight: no cron trigger of allFunctions
         // (every 5 minutes, hourly) fires while a test runs.
-        config.clock = ShiftedClock(startMilliseconds: 1_767_225_630_000) // 2026-01-01T00:00:30Z
+        config.clock = clock ?? ShiftedClock(startMilliseconds: 1_767_225_630_000) // 2026-01-01T00:00:30Z
         config.settings.retryBaseMilliseconds = 10
         config.settings.retryMaxMilliseconds = 50
         config.settings.callTimeoutSeconds = 120
