@@ -30,11 +30,23 @@ public struct HTTPClientResponse: Sendable {
     }
 }
 
-public enum HTTPClientError: Error, Sendable, Equatable {
+public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidURL(String)
     case timedOut
     /// Connection refused, reset, DNS failure and the like.
     case transport(String)
+
+    /// The text `"\(error)"` gave before (`transport("…")`), spelled out:
+    /// without it, interpolating the error reflects it through `Mirror`, whose
+    /// first use pulls megabytes of runtime metadata into resident memory
+    /// (the worker logs these errors while it waits for the Inngest server).
+    public var description: String {
+        switch self {
+        case .invalidURL(let url): "invalidURL(\(url.debugDescription))"
+        case .timedOut: "timedOut"
+        case .transport(let reason): "transport(\(reason.debugDescription))"
+        }
+    }
 }
 
 /// Sends HTTP requests. One real implementation per transport; tests use the

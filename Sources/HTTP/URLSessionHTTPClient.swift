@@ -10,19 +10,30 @@ import FoundationNetworking
 /// Redirects are not followed (the caller sees the 3xx), nothing is cached,
 /// and cookies are not stored: every call is exactly the request given.
 public final class URLSessionHTTPClient: HTTPClient, @unchecked Sendable {
-    private let session: URLSession
+    /// Created on the first call, not in `init`: on Linux a URLSession starts
+    /// libcurl, its own threads and FoundationNetworking's type metadata, about
+    /// 10 MB of resident memory that a worker whose calls are all plain
+    /// `http://` (sent elsewhere) never needs.
+    private let lazySession = Locked<URLSession?>(nil)
     private let delegate = NoRedirects()
 
-    public init() {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.urlCache = nil
-        configuration.httpCookieStorage = nil
-        configuration.httpShouldSetCookies = false
-        session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
-    }
+    public init() {}
 
-    deinit { session.finishTasksAndInvalidate() }
+    deinit { lazySession.withLock { $0 }?.finishTasksAndInvalidate() }
+
+    private var session: URLSession {
+        lazySession.withLock { session in
+            if let session { return session }
+            let configuration = URLSessionConfiguration.ephemeral
+            configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+            configuration.urlCache = nil
+            configuration.httpCookieStorage = nil
+            configuration.httpShouldSetCookies = false
+            let created = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
+            session = created
+            return created
+        }
+    }
 
     public func send(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
         guard let url = URL(string: request.url), let scheme = url.scheme?.lowercased(),
@@ -35,6 +46,7 @@ public final class URLSessionHTTPClient: HTTPClient, @unchecked Sendable {
         if !request.body.isEmpty { urlRequest.httpBody = Data(request.body) }
 
         let (data, response): (Data, URLResponse)
+        let session = self.session
         do {
             (data, response) = try await withTimeout(request.timeout) { [session, urlRequest] in
                 try await session.data(for: urlRequest)

@@ -34,7 +34,11 @@ extension Inngest {
         do {
             response = try await api.send(method: "POST", path: path, headers: headers, body: body)
         } catch {
-            throw RegistrationError(status: nil, message: "\(configuration.apiBaseURL) unreachable: \(error)")
+            // A concrete cast, not `"\(error)"`: interpolating `any Error` does
+            // dynamic protocol-conformance lookups that touch megabytes of the
+            // binary, and this runs on every retry while the server is down.
+            let reason = (error as? HTTPClientError)?.description ?? "\(error)"
+            throw RegistrationError(status: nil, message: "\(configuration.apiBaseURL) unreachable: \(reason)")
         }
         let reply = try? JSON(parsing: response.body)
         guard (200..<300).contains(response.status) else {

@@ -2,6 +2,7 @@ import Foundation
 import Functions
 import HTTP
 import InngestProtocol
+import Ops
 
 /// The worker's Inngest side: the app (its functions, keys and mode, all from
 /// the environment), its serve endpoint on the router, and the sync with the
@@ -26,7 +27,10 @@ struct InngestServing: Sendable {
     /// Builds the app, or lists every configuration problem (the worker exits 2 on them).
     static func make(environment: [String: String], logger: Logger,
                      middleware: [any InngestMiddleware] = []) -> Result<InngestServing, Problems> {
-        let client = URLSessionHTTPClient()
+        // Plain http:// (the embedded engine, a dev server) over sockets, so a
+        // URLSession (libcurl, its threads; ~10 MB resident on Linux) is only
+        // created if an https call is ever made.
+        let client = OpsHTTPClient()
         let configuration: InngestConfiguration
         let functions: [InngestFunction]
         do {

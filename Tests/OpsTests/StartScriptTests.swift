@@ -130,7 +130,12 @@ import Testing
 
         #expect(try await run().exitCode == 0)
         #expect(calls() == 1)
-        #expect(repo.read("swift-calls") == "swift build -c release --product worker\n")
+        #if os(Linux)
+        let linkFlags = " --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs"
+        #else
+        let linkFlags = ""
+        #endif
+        #expect(repo.read("swift-calls") == "swift build -c release --product worker\(linkFlags)\n")
         #expect(repo.read("worker-runs") == "worker ran\n")
         #expect(try await run().exitCode == 0)
         #expect(calls() == 1, "an up-to-date binary is not rebuilt")

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Idle RSS of the release worker, built exactly as start.sh builds it.
+#
+# Starts the worker twice, idle, on 127.0.0.1 with a free port: once with an
+# external engine (INNGEST_DEV pointing at a closed loopback port, so sync keeps
+# retrying as it would while the server is down) and once with the embedded
+# engine on a temporary database. HOME and XDG_STATE_HOME point at a temporary
+# directory, so nothing touches real state. After RSS_SETTLE_SECONDS (default
+# 2) it prints VmRSS, RssAnon, RssFile and the mappings with the most resident
+# memory (/proc/PID/smaps; Linux only).
+#
+#   bash bench/rss/run.sh            # RSS_TOP=12 mappings per mode by default
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+settle=${RSS_SETTLE_SECONDS:-2}
+top=${RSS_TOP:-12}
+[ -r /proc/self/smaps ] || { echo "bench/rss: needs /proc (Linux)" >&2; exit 1; }
+
+# The build flags come from start.sh itself, so the two cannot drift apart.
+eval "$(sed -n '/^release_link_flags() {/,/^}/p' start.sh)"
+flags=$(release_link_flags)
+echo "building: swift build -c release --product worker $flags"
+# shellcheck disable=SC2086
+swift build -c release --product worker $flags 2>&1 | tail -n 1
+bin=$(swift build -c release --product worker $flags --show-bin-path)/worker
+
+scratch=$(mktemp -d)
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$scratch"; }
+trap cleanup EXIT
+
+field() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$pid/status"; }
+
+# measure MODE INNGEST_DEV-value worker-flags...
+measure() {
+  local mode=$1 dev=$2; shift 2
+  local home="$scratch/$mode"; mkdir -p "$home"
+  env -u INNGEST_BASE_URL -u INNGEST_API_BASE_URL -u INNGEST_EVENT_API_BASE_URL \
+    INNGEST_DEV="$dev" HOME="$home" XDG_STATE_HOME="$home/state" "$bin" --host 127.0.0.1 --port 0 "$@" \
+    >"$home/log" 2>&1 &
+  pid=$!
+  sleep "$settle"
+  if ! kill -0 "$pid" 2>/dev/null; then
+    echo "$mode: the worker exited; its log:" >&2; cat "$home/log" >&2; exit 1
+  fi
+  printf '%-9s VmRSS %6d kB  RssAnon %6d kB  RssFile %6d kB  threads %s\n' "$mode" \
+    "$(field VmRSS)" "$(field RssAnon)" "$(field RssFile)" "$(field Threads)"
+  awk '/^[0-9a-f]+-[0-9a-f]+ / { name = ($6 == "" ? "[anonymous]" : $6) " " $2 }
+       /^Rss:/ { if ($2 > 0) rss[name] += $2 }
+       END { for (n in rss) printf "  %6d kB  %s\n", rss[n], n }' "/proc/$pid/smaps" | sort -rn | head -n "$top"
+  kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
+}
+
+measure external http://127.0.0.1:9 --engine external
+measure embedded "" --engine auto --engine-db "$scratch/embedded/engine.db" --engine-address 127.0.0.1:0
