@@ -1,4 +1,5 @@
 import Foundation
+import InngestProtocol
 
 /// Time and date text used in notes, events and logs.
 public enum TimeFormat {
@@ -31,11 +32,10 @@ public enum TimeFormat {
     /// The UTC year of `date`.
     public static func utcYear(_ date: Date) -> Int { utc.component(.year, from: date) }
 
-    /// ISO 8601 with milliseconds in UTC, e.g. `2026-02-16T18:04:11.123Z`.
+    /// ISO 8601 with milliseconds in UTC, e.g. `2026-02-16T18:04:11.123Z`:
+    /// the wire's own formatter, so notes, logs and events agree to the character.
     public static func iso8601(_ date: Date) -> String {
-        let parts = utc.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond], from: date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0,
-                      parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0, (parts.nanosecond ?? 0) / 1_000_000)
+        InngestTime.rfc3339(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded()))
     }
 
     private static let utc: Calendar = {
