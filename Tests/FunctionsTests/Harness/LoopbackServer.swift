@@ -6,8 +6,6 @@ import HTTP
 /// Inngest event API, a video host) in tests.
 final class LoopbackServer: @unchecked Sendable {
     let server: HTTPServer
-    private let lock = NSLock()
-    private var received: [HTTPRequest] = []
 
     init(_ respond: @escaping @Sendable (HTTPRequest) async -> HTTPResponse) throws {
         let box = RequestLog()
