@@ -1,5 +1,4 @@
 import Foundation
-import InngestProtocol
 
 /// Inngest's duration strings: one or more `<number><unit>` groups, units
 /// `ms`, `s`, `m`, `h`, `d`, `w` (e.g. `500ms`, `30s`, `2h45m`, `7d`).
@@ -47,10 +46,5 @@ public enum DurationText {
         withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let d = withFraction.date(from: text) { return d }
         return ISO8601DateFormatter().date(from: text)
-    }
-
-    /// RFC 3339 text in UTC with milliseconds, the form Inngest uses in payloads.
-    public static func rfc3339(milliseconds ms: Int64) -> String {
-        InngestTime.rfc3339(milliseconds: ms, alwaysMilliseconds: true)
     }
 }

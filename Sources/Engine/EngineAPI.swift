@@ -1,4 +1,5 @@
 import HTTP
+import InngestProtocol
 import JSON
 
 /// The engine's HTTP API: the subset of the Inngest dev server's API that
@@ -156,15 +157,15 @@ public struct EngineAPI: HTTPHandler {
     }
 
     private var metadata: JSON {
-        let now = DurationText.rfc3339(milliseconds: core.now)
+        let now = InngestTime.rfc3339(milliseconds: core.now)
         return ["fetched_at": .string(now), "cached_until": .null]
     }
 
     func runJSON(_ run: RunRecord) -> JSON {
         var fields: [(key: String, value: JSON)] = [
             ("run_id", .string(run.id)), ("function_id", .string(run.functionID)), ("status", .string(run.status.rawValue)),
-            ("event_id", .string(run.eventID)), ("run_started_at", .string(DurationText.rfc3339(milliseconds: run.startedAt))),
-            ("ended_at", run.endedAt.map { .string(DurationText.rfc3339(milliseconds: $0)) } ?? .null),
+            ("event_id", .string(run.eventID)), ("run_started_at", .string(InngestTime.rfc3339(milliseconds: run.startedAt))),
+            ("ended_at", run.endedAt.map { .string(InngestTime.rfc3339(milliseconds: $0)) } ?? .null),
             ("output", run.outputText.flatMap { try? JSON(parsing: $0) } ?? .null),
         ]
         if let errorText = run.errorText { fields.append(("error", (try? JSON(parsing: errorText)) ?? .string(errorText))) }

@@ -1,4 +1,5 @@
 import Foundation
+import InngestProtocol
 import JSON
 
 extension EngineCore {
@@ -48,9 +49,9 @@ extension EngineCore {
             scheduledAt = next
             iterations += 1
         }
-        let stamp = DurationText.rfc3339(milliseconds: scheduledAt)
+        let stamp = InngestTime.rfc3339(milliseconds: scheduledAt)
         let event = IncomingEvent(name: InternalEvents.scheduledTimer,
-                                  data: JSONObject([("cron", .string(cronText)), ("fireAt", .string(DurationText.rfc3339(milliseconds: now))),
+                                  data: JSONObject([("cron", .string(cronText)), ("fireAt", .string(InngestTime.rfc3339(milliseconds: now))),
                                                     ("scheduledAt", .string(stamp))]),
                                   ts: scheduledAt, clientID: "\(functionID)|\(cronText)|\(stamp)")
         let id = ids.next()

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import InngestProtocol
 import Testing
 
 @Suite("Cron schedules")
@@ -71,7 +72,7 @@ struct DurationTextTests {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         for ms: Int64 in [0, 951_782_400_123, 1_767_225_599_999, 4_102_444_800_001, 1_709_164_800_500] {
-            #expect(DurationText.rfc3339(milliseconds: ms) == formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000)))
+            #expect(InngestTime.rfc3339(milliseconds: ms) == formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000)))
         }
     }
 
