@@ -1,3 +1,4 @@
+import Foundation
 import Hashing
 import InngestProtocol
 
@@ -17,22 +18,11 @@ struct SigningKeySigner: RequestSigner {
 
     func accepts(authorization header: String?) -> Bool {
         guard let header, header.lowercased().hasPrefix("bearer ") else { return false }
-        let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: " ")
-        let presented = Array(Self.stripPrefix(token).utf8)
-        return [key.hashedBody, key.hexBody].contains { ConstantTime.equals(Array($0.utf8), presented) }
-    }
-
-    private static func stripPrefix(_ token: String) -> String {
-        guard token.hasPrefix("signkey-"), let dash = token.dropFirst(8).firstIndex(of: "-") else { return token }
-        return String(token[token.index(after: dash)...])
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return String(s)
+        let token = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
+        // SigningKey splits off the `signkey-<env>-` prefix by the server's rule;
+        // both accepted forms are hex, so a token that does not parse cannot match.
+        guard let presented = try? SigningKey(parsing: token) else { return false }
+        let body = Array(presented.hexBody.utf8)
+        return [key.hashedBody, key.hexBody].contains { ConstantTime.equals(Array($0.utf8), body) }
     }
 }
