@@ -10,33 +10,32 @@ import CCrypto
 /// SHA-1 is used only where the Inngest protocol demands it (step ids);
 /// nothing security-relevant relies on it.
 public enum Digest {
-    /// The 20-byte SHA-1 digest of `bytes`.
+    /// The 20-byte SHA-1 digest of `input`.
     public static func sha1(_ input: UnsafeRawBufferPointer) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 20)
-        do {
-            out.withUnsafeMutableBufferPointer { o in
-                #if canImport(CommonCrypto)
-                _ = CC_SHA1(input.baseAddress, CC_LONG(input.count), o.baseAddress)
-                #else
-                _ = EVP_Digest(input.baseAddress, input.count, o.baseAddress, nil, FetchedAlgorithms.sha1, nil)
-                #endif
-            }
-        }
-        return out
+        #if canImport(CommonCrypto)
+        digest(input, length: 20) { _ = CC_SHA1($0.baseAddress, CC_LONG($0.count), $1) }
+        #else
+        digest(input, length: 20) { _ = EVP_Digest($0.baseAddress, $0.count, $1, nil, FetchedAlgorithms.sha1, nil) }
+        #endif
     }
 
-    /// The 32-byte SHA-256 digest of `bytes`.
+    /// The 32-byte SHA-256 digest of `input`.
     public static func sha256(_ input: UnsafeRawBufferPointer) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        do {
-            out.withUnsafeMutableBufferPointer { o in
-                #if canImport(CommonCrypto)
-                _ = CC_SHA256(input.baseAddress, CC_LONG(input.count), o.baseAddress)
-                #else
-                _ = EVP_Digest(input.baseAddress, input.count, o.baseAddress, nil, FetchedAlgorithms.sha256, nil)
-                #endif
-            }
-        }
+        #if canImport(CommonCrypto)
+        digest(input, length: 32) { _ = CC_SHA256($0.baseAddress, CC_LONG($0.count), $1) }
+        #else
+        digest(input, length: 32) { _ = EVP_Digest($0.baseAddress, $0.count, $1, nil, FetchedAlgorithms.sha256, nil) }
+        #endif
+    }
+
+    /// Runs a one-shot C digest function that writes `length` bytes into a
+    /// fresh output buffer; the two algorithms differ only in that call.
+    private static func digest(
+        _ input: UnsafeRawBufferPointer, length: Int,
+        _ compute: (UnsafeRawBufferPointer, UnsafeMutablePointer<UInt8>?) -> Void
+    ) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: length)
+        out.withUnsafeMutableBufferPointer { compute(input, $0.baseAddress) }
         return out
     }
 
