@@ -49,9 +49,6 @@ final class ConcurrencyLimiter: @unchecked Sendable {
         }
     }
 
-    /// Calls currently holding a slot of `key`.
-    func inUse(_ key: String) -> Int { lock.withLock { active[key] ?? 0 } }
-
     private func fits(_ keys: [(key: String, limit: Int)]) -> Bool {
         keys.allSatisfy { (active[$0.key] ?? 0) < $0.limit }
     }

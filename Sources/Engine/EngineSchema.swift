@@ -133,6 +133,4 @@ enum EngineSchema {
             }
         }
     }
-
-    static var latestVersion: Int { migrations.last?.version ?? 0 }
 }

@@ -97,10 +97,6 @@ final class EngineStore: @unchecked Sendable {
             """, [.text(eventID)]).map(Self.runRecord)
     }
 
-    func runningRunCount() throws -> Int {
-        try db.queryOne("SELECT count(*) FROM runs WHERE status = 'Running'")?.int(0) ?? 0
-    }
-
     static func runRecord(_ row: SQLiteRow) -> RunRecord {
         var limits: [(String, Int)] = []
         if let text = row.string(8), let json = try? JSON(parsing: text), let pairs = json.arrayValue {

@@ -72,17 +72,3 @@ public final class ULIDGenerator: IDGenerator, @unchecked Sendable {
         return Int64(t)
     }
 }
-
-/// Predictable ids for tests: `prefix` + a zero-padded counter.
-public final class SequentialIDGenerator: IDGenerator, @unchecked Sendable {
-    private let lock = NSLock()
-    private var counter = 0
-    private let prefix: String
-    public init(prefix: String = "id") { self.prefix = prefix }
-    public func next() -> String {
-        lock.withLock {
-            counter += 1
-            return prefix + String(repeating: "0", count: max(0, 8 - String(counter).count)) + String(counter)
-        }
-    }
-}

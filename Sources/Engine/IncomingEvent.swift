@@ -65,8 +65,6 @@ public struct IncomingEvent: Sendable {
         if let version { entries.append(("v", .string(version))) }
         return .object(JSONObject(entries))
     }
-
-    var isTooLong: Bool { name.utf8.count > 256 }
 }
 
 extension String {

@@ -20,9 +20,6 @@ public struct SQLiteError: Error, Sendable, Equatable, CustomStringConvertible {
     /// True for UNIQUE / PRIMARY KEY violations.
     public var isUniqueViolation: Bool { code == 2067 || code == 1555 }
 
-    /// True when another connection held the lock past the busy timeout.
-    public var isBusy: Bool { primaryCode == 5 || primaryCode == 6 }
-
     public var description: String {
         if let sql { return "SQLite error \(code): \(message) (in: \(sql))" }
         return "SQLite error \(code): \(message)"
