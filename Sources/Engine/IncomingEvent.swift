@@ -25,7 +25,7 @@ public struct IncomingEvent: Sendable {
         func fail(_ message: String) -> EventValidationError { EventValidationError(index: index, message: message) }
         guard case .object(let object) = json else { throw fail("an event must be a JSON object") }
         guard let nameValue = object["name"], !nameValue.isNull else { throw fail("event is missing 'name'") }
-        guard let name = nameValue.stringValue, !name.trimmingCharacters(in: " \t\n").isEmpty else {
+        guard let name = nameValue.stringValue, !name.allSatisfy(" \t\n".contains) else {
             throw fail("'name' must be a non-empty string")
         }
         var data = JSONObject()
@@ -64,16 +64,6 @@ public struct IncomingEvent: Sendable {
         ]
         if let version { entries.append(("v", .string(version))) }
         return .object(JSONObject(entries))
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: String) -> Substring {
-        let chars = Set(set)
-        var s = Substring(self)
-        while let f = s.first, chars.contains(f) { s = s.dropFirst() }
-        while let l = s.last, chars.contains(l) { s = s.dropLast() }
-        return s
     }
 }
 
