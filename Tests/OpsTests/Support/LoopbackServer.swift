@@ -53,12 +53,27 @@ final class LoopbackServer: @unchecked Sendable {
         Thread.detachNewThread { [self] in acceptLoop() }
     }
 
-    /// A loopback port nothing listens on: bound, read back, and closed.
+    /// A loopback port nothing listens on and nothing else can take: a socket
+    /// is bound to it and kept open (never listening, so connects are refused)
+    /// for the rest of the test process. Closing it instead would let another
+    /// test's server be handed the same ephemeral port, turning "refused" into
+    /// "up" at random.
     static func closedPort() -> Int {
-        let s = try! LoopbackServer(.hang)
-        let p = s.port
-        s.stop()
-        return p
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        precondition(fd >= 0, "socket() failed")
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        precondition(bound == 0, "bind() failed")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        return Int(UInt16(bigEndian: addr.sin_port))
     }
 
     /// Wakes every thread with `shutdown`; each thread closes its own socket,
