@@ -3,10 +3,12 @@
 // The joelclaw system bus: a Swift worker for Inngest durable functions.
 //
 // No package dependencies by design: Foundation, Dispatch, Glibc/Darwin and
-// two Debian C libraries (libsqlite3, libcrypto) reached through system-library
-// targets. Imports only point down this list:
+// three Debian C libraries (libsqlite3, libcrypto, libssl) reached through
+// system-library targets. Imports only point down this list:
 //
 //   CSQLite, CCrypto   system libraries
+//   CTLS               OpenSSL's libssl: https for the socket client on Linux
+//                      (Apple platforms use URLSession, so no libcurl anywhere)
 //   JSON, Hashing      JSON value/reader/writer/RFC 8785; SHA-1/SHA-256/HMAC
 //   HTTP               HTTP/1.1 server on POSIX sockets and an HTTP client
 //                      (request/response values shared by both; knows nothing of Inngest)
@@ -34,6 +36,8 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CTLS", path: "Sources/CTLS", pkgConfig: "libssl",
+                       providers: [.apt(["libssl-dev"])]),
         // epoll and accept4, which Swift's Glibc module leaves out (header only, nothing linked).
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
 
@@ -43,7 +47,10 @@ let package = Package(
         .target(name: "Hashing", dependencies: [
             .target(name: "CCrypto", condition: .when(platforms: [.linux])),
         ]),
-        .target(name: "HTTP", dependencies: [.target(name: "CLinux", condition: .when(platforms: [.linux]))]),
+        .target(name: "HTTP", dependencies: [
+            .target(name: "CLinux", condition: .when(platforms: [.linux])),
+            .target(name: "CTLS", condition: .when(platforms: [.linux])),
+        ]),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "InngestProtocol", dependencies: ["JSON", "Hashing", "HTTP"]),
         .target(name: "Engine", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite"]),
@@ -59,7 +66,8 @@ let package = Package(
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        // TLS certificates and the Python TLS peer are read from the source tree.
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"], exclude: ["Fixtures"]),
         .testTarget(name: "InngestProtocolTests", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "InngestProtocol", "JSON", "HTTP", "SQLite"]),
         // Worker + embedded engine in one process, killed with SIGKILL by EngineTests' crash test.

@@ -1,19 +1,17 @@
+#if canImport(Darwin)
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
-/// `HTTPClient` over URLSession: any scheme URLSession speaks (https
-/// included). For plain `http://` calls to a nearby worker, `SocketHTTPClient`
-/// is much faster on Linux.
+/// `HTTPClient` over URLSession, compiled on Apple platforms only: there
+/// Foundation has TLS built in, and `SocketHTTPClient` sends its https
+/// requests here. On Linux URLSession lives in FoundationNetworking, which
+/// links libcurl and its TLS, Kerberos and LDAP libraries (megabytes of
+/// resident memory), so Linux speaks https through `TLSConnection` instead.
 ///
 /// Redirects are not followed (the caller sees the 3xx), nothing is cached,
 /// and cookies are not stored: every call is exactly the request given.
 public final class URLSessionHTTPClient: HTTPClient, @unchecked Sendable {
-    /// Created on the first call, not in `init`: on Linux a URLSession starts
-    /// libcurl, its own threads and FoundationNetworking's type metadata, about
-    /// 10 MB of resident memory that a worker whose calls are all plain
-    /// `http://` (sent elsewhere) never needs.
+    /// Created on the first call, not in `init`: a process whose calls are
+    /// all plain `http://` never starts a session.
     private let lazySession = Locked<URLSession?>(nil)
     private let delegate = NoRedirects()
 
@@ -93,3 +91,4 @@ private final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Se
         completionHandler(nil)
     }
 }
+#endif

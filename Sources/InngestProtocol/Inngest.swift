@@ -19,7 +19,7 @@ import JSON
 ///
 /// let inngest = Inngest(appId: "my-app", functions: [greet],
 ///                       configuration: try InngestConfiguration(environment: ProcessInfo.processInfo.environment),
-///                       httpClient: URLSessionHTTPClient())
+///                       httpClient: SocketHTTPClient())
 /// // Serve `inngest.handler` at /api/inngest on any HTTP server (it is an `HTTPHandler`),
 /// // then sync: `try await inngest.register(serveURL: "http://127.0.0.1:3000/api/inngest")`.
 /// // Send events from anywhere: `try await inngest.send([InngestEvent(name: "app/user.created", data: [...])])`.

@@ -27,10 +27,10 @@ struct InngestServing: Sendable {
     /// Builds the app, or lists every configuration problem (the worker exits 2 on them).
     static func make(environment: [String: String], logger: Logger,
                      middleware: [any InngestMiddleware] = []) -> Result<InngestServing, Problems> {
-        // Plain http:// (the embedded engine, a dev server) over sockets, so a
-        // URLSession (libcurl, its threads; ~10 MB resident on Linux) is only
-        // created if an https call is ever made.
-        let client = OpsHTTPClient()
+        // One socket client for every call: plain http:// (the embedded engine,
+        // a dev server) and https:// (Inngest Cloud, the LLM API) alike, over
+        // OpenSSL on Linux, so the worker never loads libcurl.
+        let client = SocketHTTPClient()
         let configuration: InngestConfiguration
         let functions: [InngestFunction]
         do {

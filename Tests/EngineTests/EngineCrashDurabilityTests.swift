@@ -18,7 +18,7 @@ struct EngineCrashDurabilityTests {
         let (databasePath, cleanup) = temporaryDatabasePath("crash.sqlite")
         defer { cleanup() }
         let stepLog = (databasePath as NSString).deletingLastPathComponent + "/steps.log"
-        let client = URLSessionHTTPClient()
+        let client = SocketHTTPClient()
 
         // First life (free ports picked by the harness): send a burst of events; kill mid-run.
         var (process, enginePort, workerPort) = try await Self.launch(binary, databasePath, stepLog, 0, 0)

@@ -32,7 +32,7 @@ final class EngineHarness: @unchecked Sendable {
         let clock = manualClock ? ManualClock(startMilliseconds: 1_767_225_600_000) : nil
         if let clock { config.clock = clock }
         configure(&config)
-        let client = URLSessionHTTPClient()
+        let client = SocketHTTPClient()
         let engine = EmbeddedEngine(configuration: config, client: client)
         try engine.start()
 

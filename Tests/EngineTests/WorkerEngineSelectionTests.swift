@@ -69,7 +69,7 @@ struct WorkerEngineSelectionTests {
                                            environment: [:], until: "using the embedded Inngest engine")
         defer { Self.stop(process) }
         let enginePort = try #require(Self.enginePort(in: log), "no engine address in: \(log)")
-        let health = try await URLSessionHTTPClient().send(HTTPClientRequest(method: "GET", url: "http://127.0.0.1:\(enginePort)/health"))
+        let health = try await SocketHTTPClient().send(HTTPClientRequest(method: "GET", url: "http://127.0.0.1:\(enginePort)/health"))
         #expect(health.status == 200)
         #expect((try JSON(parsing: health.body))["engine"] == "embedded")
         #expect(FileManager.default.fileExists(atPath: db))

@@ -1,3 +1,6 @@
+// URLSessionHTTPClient is compiled on Apple platforms only (Linux speaks https
+// through SocketHTTPClient and OpenSSL, without FoundationNetworking).
+#if canImport(Darwin)
 import Testing
 import HTTP
 
@@ -52,3 +55,4 @@ import HTTP
         }
     }
 }
+#endif

@@ -81,7 +81,7 @@ import JSON
             let inngest = Inngest(appId: "e2e", functions: functions(flaky: flaky, flakyFunction: flakyFunction, sideEffects: sideEffects),
                                   configuration: InngestConfiguration(mode: .cloud, signingKey: key, eventKey: "ek",
                                                                       apiBaseURL: api.origin, eventAPIBaseURL: api.origin),
-                                  httpClient: URLSessionHTTPClient(), logSink: DiscardingLogSink())
+                                  httpClient: SocketHTTPClient(), logSink: DiscardingLogSink())
             let handler = inngest.handler
             let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0),
                                     handler: ClosureHTTPHandler { request in
@@ -166,7 +166,7 @@ import JSON
 
     @Test func badInputOverHTTPGetsJSONErrorsAndTheWorkerKeepsServing() async throws {
         try await Self.withWorker { sim, _, _, _, _ in
-            let client = URLSessionHTTPClient()
+            let client = SocketHTTPClient()
             let url = sim.serveURL
             func post(_ query: String, _ body: [UInt8], signed: Bool = true, at t: Int64? = nil) async throws -> HTTPClientResponse {
                 var headers: HTTPHeaders = ["Content-Type": "application/json"]

@@ -7,7 +7,7 @@ import JSON
 @Suite struct EventClientTests {
     static func client(_ origin: String, key: String? = "test-key", mode: InngestMode = .cloud) -> EventClient {
         EventClient(configuration: InngestConfiguration(mode: mode, eventKey: key, apiBaseURL: origin, eventAPIBaseURL: origin),
-                    httpClient: URLSessionHTTPClient(), backoff: { _ in })
+                    httpClient: SocketHTTPClient(), backoff: { _ in })
     }
 
     @Test func sendsToTheKeyPathWithASeedAndReturnsIds() async throws {
@@ -75,7 +75,7 @@ import JSON
         }
         try await withFakeServer({ _, _ in FakeInngestServer.json(200, ["ids": ["x"], "status": 200]) }) { server in
             let client = EventClient(configuration: InngestConfiguration(mode: .dev, apiBaseURL: server.origin, eventAPIBaseURL: server.origin),
-                                     httpClient: URLSessionHTTPClient(), middleware: [Stamp()])
+                                     httpClient: SocketHTTPClient(), middleware: [Stamp()])
             _ = try await client.send([InngestEvent(name: "e")])
             #expect(try JSON(parsing: server.requests[0].body)[0]?["data"]?["stamped"] == true)
             #expect(server.requests[0].path == "/e/NO_EVENT_KEY_SET")

@@ -23,7 +23,7 @@ final class InngestServerSimulator: @unchecked Sendable {
 
     var trace: [String] { lock.withLock { log } }
 
-    init(serveURL: String, appId: String, key: SigningKey?, client: any HTTPClient = URLSessionHTTPClient(),
+    init(serveURL: String, appId: String, key: SigningKey?, client: any HTTPClient = SocketHTTPClient(),
          eventForWait: @escaping @Sendable (JSON) -> JSON? = { _ in nil }) {
         self.serveURL = serveURL
         self.appId = appId

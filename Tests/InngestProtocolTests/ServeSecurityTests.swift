@@ -221,7 +221,7 @@ import JSON
                 return HTTPResponse(status: 404)
             }
         }) { server in
-            let inngest = Self.cloudInngest(client: URLSessionHTTPClient(), api: server.origin)
+            let inngest = Self.cloudInngest(client: SocketHTTPClient(), api: server.origin)
             let body = CallBody.make(event: ["name": "test/event", "data": [:]], useAPI: true)
             let r = await inngest.handler.handle(CallBody.request(fnId: "test-app-two", body: body, headers: Self.signed(body)))
             #expect(r.status == 200)
@@ -233,7 +233,7 @@ import JSON
 
     @Test func useAPIFailureIsARetriable500() async throws {
         try await withFakeServer({ _, _ in HTTPResponse(status: 410) }) { server in
-            let inngest = Self.cloudInngest(client: URLSessionHTTPClient(), api: server.origin)
+            let inngest = Self.cloudInngest(client: SocketHTTPClient(), api: server.origin)
             let body = CallBody.make(useAPI: true)
             let r = await inngest.handler.handle(CallBody.request(fnId: "test-app-two", body: body, headers: Self.signed(body)))
             #expect(r.status == 500)

@@ -21,7 +21,7 @@ import JSON
     @Test func outOfBandSyncPostsTheRegisterPayload() async throws {
         try await withFakeServer({ _, _ in FakeInngestServer.json(200, ["ok": true, "modified": true, "app_id": "x", "sync_id": "y"]) }) { server in
             let inngest = Inngest(appId: "my-app", appVersion: "2026.08.01", functions: [Self.fn, Self.cron],
-                                  configuration: try Self.cloud(api: server.origin), httpClient: URLSessionHTTPClient(),
+                                  configuration: try Self.cloud(api: server.origin), httpClient: SocketHTTPClient(),
                                   logSink: DiscardingLogSink())
             let put = HTTPRequest(method: "PUT", target: "/api/inngest?deployId=01J9", path: "/api/inngest",
                                   query: [("deployId", "01J9")],
@@ -69,7 +69,7 @@ import JSON
                 : HTTPResponse(status: 401, body: Array("Authentication failed".utf8))
         }) { server in
             let inngest = Inngest(appId: "my-app", functions: [Self.fn], configuration: try Self.cloud(api: server.origin, fallback: true),
-                                  httpClient: URLSessionHTTPClient(), logSink: DiscardingLogSink())
+                                  httpClient: SocketHTTPClient(), logSink: DiscardingLogSink())
             let result = try await inngest.register(serveURL: "http://127.0.0.1:3000/api/inngest")
             #expect(result.modified == false)
             #expect(server.requests.count == 2)
@@ -79,7 +79,7 @@ import JSON
     @Test func registerFailureIsA500WithTheServersMessage() async throws {
         try await withFakeServer({ _, _ in FakeInngestServer.json(400, ["error": "Expected server kind dev, got cloud"]) }) { server in
             let inngest = Inngest(appId: "my-app", functions: [Self.fn], configuration: try Self.cloud(api: server.origin),
-                                  httpClient: URLSessionHTTPClient(), logSink: DiscardingLogSink())
+                                  httpClient: SocketHTTPClient(), logSink: DiscardingLogSink())
             let response = await inngest.handler.handle(HTTPRequest(method: "PUT", target: "/api/inngest", headers: ["Host": "h"]))
             #expect(response.status == 500)
             #expect(response.json?["modified"] == false)
@@ -92,7 +92,7 @@ import JSON
             n < 2 ? HTTPResponse(status: 503) : FakeInngestServer.json(200, ["ok": true, "modified": true])
         }) { server in
             let inngest = Inngest(appId: "my-app", functions: [Self.fn], configuration: InngestConfiguration(mode: .dev, apiBaseURL: server.origin),
-                                  httpClient: URLSessionHTTPClient(), logSink: DiscardingLogSink())
+                                  httpClient: SocketHTTPClient(), logSink: DiscardingLogSink())
             let sleeps = SleepRecorder()
             let result = await inngest.registerOnStart(serveURL: "http://127.0.0.1:3000/api/inngest", sleep: { await sleeps.add($0) })
             #expect((try? result.get())?.modified == true)
@@ -105,7 +105,7 @@ import JSON
     @Test func registerOnStartGivesUpOnAClientError() async throws {
         try await withFakeServer({ _, _ in HTTPResponse(status: 401, body: Array("Authentication failed".utf8)) }) { server in
             let inngest = Inngest(appId: "my-app", functions: [Self.fn], configuration: try Self.cloud(api: server.origin),
-                                  httpClient: URLSessionHTTPClient(), logSink: DiscardingLogSink())
+                                  httpClient: SocketHTTPClient(), logSink: DiscardingLogSink())
             let result = await inngest.registerOnStart(serveURL: "http://127.0.0.1:3000/api/inngest", sleep: { _ in })
             guard case .failure(let error) = result else { Issue.record("expected failure"); return }
             #expect(error.status == 401)

@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import Subprocess
 import JSON
 import Testing
@@ -169,7 +170,7 @@ import Testing
 
     @Test func inventoryDefaultsToTheRepositoryFile() {
         let context = CLIContext(environment: ["JOELCLAW_REPO": "/srv/joelclaw"], stdout: CapturedOutput(), stderr: CapturedOutput(),
-                                 http: OpsHTTPClient(), commands: ProcessCommandRunner(environment: [:]), workingDirectory: "/tmp")
+                                 http: SocketHTTPClient(), commands: ProcessCommandRunner(environment: [:]), workingDirectory: "/tmp")
         #expect(context.inventoryPath == "/srv/joelclaw/infra/inventory.json")
         var other = context
         other.environment = [:]

@@ -18,7 +18,7 @@ import Testing
                                                    "JOELCLAW_SYSTEM_LOG": "\(dir.path)/system-log.jsonl"])
         defer { worker.stop() }
         let port = try await worker.port()
-        let http = OpsHTTPClient()
+        let http = SocketHTTPClient()
         func get(_ path: String) async throws -> String {
             let r = try await http.send(HTTPClientRequest(method: "GET", url: "http://127.0.0.1:\(port)\(path)", timeout: 10))
             #expect(r.status == 200, "\(path)")

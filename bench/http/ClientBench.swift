@@ -1,6 +1,7 @@
-// Loopback client benchmark: SocketHTTPClient against URLSessionHTTPClient,
-// both calling an in-process HTTPServer, sequentially (one request at a
-// time, as the embedded engine calls a function) and with 16 in flight.
+// Loopback client benchmark: SocketHTTPClient (and URLSessionHTTPClient on
+// Apple platforms, the only ones that compile it) calling an in-process
+// HTTPServer, sequentially (one request at a time, as the embedded engine
+// calls a function) and with 16 in flight.
 // Built from the HTTP module's sources by client.sh; prints req/s, p50, p99.
 import Foundation
 
@@ -13,7 +14,10 @@ struct ClientBench {
                                 handler: ClosureHTTPHandler { request in HTTPResponse(status: 200, body: Array(request.body.prefix(64))) })
         try server.start()
         let url = "http://127.0.0.1:\(server.port)/api/inngest"
-        let clients: [(String, any HTTPClient)] = [("SocketHTTPClient", SocketHTTPClient()), ("URLSessionHTTPClient", URLSessionHTTPClient())]
+        var clients: [(String, any HTTPClient)] = [("SocketHTTPClient", SocketHTTPClient())]
+        #if canImport(Darwin)
+        clients.append(("URLSessionHTTPClient", URLSessionHTTPClient()))
+        #endif
         print("client                 in-flight      req/s    p50 ms    p99 ms")
         for (name, client) in clients {
             for concurrency in [1, 16] {

@@ -42,11 +42,11 @@ public struct CLIContext: Sendable {
         self.workingDirectory = workingDirectory
     }
 
-    /// The real process: its environment, stdio, URLSession and child processes.
+    /// The real process: its environment, stdio, an HTTP client and child processes.
     public static func live() -> CLIContext {
         let env = ProcessInfo.processInfo.environment
         return CLIContext(environment: env, stdout: FileDescriptorOutput.standardOutput,
-                          stderr: FileDescriptorOutput.standardError, http: OpsHTTPClient(),
+                          stderr: FileDescriptorOutput.standardError, http: SocketHTTPClient(),
                           commands: ProcessCommandRunner(environment: env),
                           workingDirectory: FileManager.default.currentDirectoryPath)
     }

@@ -13,7 +13,7 @@ public struct HealthChecker: Sendable {
     public var commands: any CommandRunner
     public var http: any HTTPClient
 
-    public init(commands: any CommandRunner = ProcessCommandRunner(), http: any HTTPClient = OpsHTTPClient()) {
+    public init(commands: any CommandRunner = ProcessCommandRunner(), http: any HTTPClient = SocketHTTPClient()) {
         self.commands = commands
         self.http = http
     }

@@ -26,7 +26,7 @@ public final class WorkerHealth: @unchecked Sendable {
     private var cachedProbe: (url: String, at: Double, reachable: Bool, detail: String)?
     private let probeCacheSeconds: Double
 
-    public init(http: any HTTPClient = OpsHTTPClient(), engineURL: String? = nil, probeTimeout: Double = 1,
+    public init(http: any HTTPClient = SocketHTTPClient(), engineURL: String? = nil, probeTimeout: Double = 1,
                 probeCacheSeconds: Double = 5) {
         self.http = http
         self.engineURL = engineURL

@@ -13,7 +13,7 @@ final class FunctionsHarness: @unchecked Sendable {
     let config: FunctionsConfig
     let services: FunctionServices
     let inngest: Inngest
-    let http = URLSessionHTTPClient()
+    let http = SocketHTTPClient()
 
     /// `adjust` edits the configuration (commands, LLM URL, health targets…)
     /// before the services are built from it.

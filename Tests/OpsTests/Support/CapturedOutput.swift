@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import Subprocess
 import Ops
 
@@ -38,7 +39,7 @@ struct CLIHarness {
 
     func run(_ arguments: [String]) async -> Outcome {
         let out = CapturedOutput(terminal: terminal), err = CapturedOutput(terminal: terminal)
-        let context = CLIContext(environment: environment, stdout: out, stderr: err, http: OpsHTTPClient(),
+        let context = CLIContext(environment: environment, stdout: out, stderr: err, http: SocketHTTPClient(),
                                  commands: ProcessCommandRunner(environment: environment), workingDirectory: workingDirectory)
         let start = Date()
         let code = await Joelclaw.main(arguments, context: context)

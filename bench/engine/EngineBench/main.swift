@@ -6,7 +6,7 @@
 //   throughput  sustained 3-step runs/s with `--in-flight` events outstanding
 //   growth      SQLite file bytes per 1,000 runs (after a WAL checkpoint)
 //
-// Usage: EngineBench [--latency-runs N] [--throughput-runs N] [--in-flight N] [--sync full|normal] [--client socket|urlsession]
+// Usage: EngineBench [--latency-runs N] [--throughput-runs N] [--in-flight N] [--sync full|normal] [--client socket|urlsession] (urlsession: Apple platforms only)
 import Engine
 import Foundation
 import HTTP
@@ -152,5 +152,10 @@ final class Counter: @unchecked Sendable {
 }
 
 func makeClient(_ name: String) -> any HTTPClient {
-    name == "urlsession" ? URLSessionHTTPClient() : SocketHTTPClient(configuration: .init(maxIdlePerHost: 256))
+    #if canImport(Darwin)
+    if name == "urlsession" { return URLSessionHTTPClient() }
+    #else
+    if name == "urlsession" { fatalError("--client urlsession: URLSessionHTTPClient is only compiled on Apple platforms") }
+    #endif
+    return SocketHTTPClient(configuration: .init(maxIdlePerHost: 256))
 }

@@ -26,7 +26,7 @@ let manySteps = InngestFunction(id: "many-steps", triggers: [.event("bench/many"
 }
 
 let inngest = Inngest(appId: "bench", functions: [oneStep, manySteps],
-                      configuration: InngestConfiguration(mode: .dev), httpClient: URLSessionHTTPClient(),
+                      configuration: InngestConfiguration(mode: .dev), httpClient: SocketHTTPClient(),
                       logSink: DiscardingLogSink())
 let handler = inngest.handler
 var router = HTTPRouter()
