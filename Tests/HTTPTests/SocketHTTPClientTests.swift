@@ -101,7 +101,7 @@ import Testing
         } catch let error as HTTPClientError {
             guard case .transport = error else { Issue.record("expected transport, got \(error)"); return }
         }
-        for bad in ["https://127.0.0.1/", "ftp://x/", "http://", "http://u@127.0.0.1/", "http://127.0.0.1:99999/", "http://127.0.0.1/a b"] {
+        for bad in ["ftp://x/", "http://", "https://", "https://u@127.0.0.1/", "http://u@127.0.0.1/", "http://127.0.0.1:99999/", "http://127.0.0.1/a b"] {
             await #expect(throws: HTTPClientError.invalidURL(bad)) {
                 _ = try await client.send(HTTPClientRequest(method: "GET", url: bad))
             }
