@@ -117,6 +117,21 @@ import Testing
         #expect(c.host == "::1" && c.port == 3111 && c.target == "/?q" && c.hostHeader == "[::1]:3111")
     }
 
+    @Test func httpsURLsDefaultToPort443AndOmitItFromHost() throws {
+        let endpoint = try #require(HTTPEndpoint("HTTPS://example.test/a?b=1"))
+        #expect(endpoint.isSecure && endpoint.host == "example.test" && endpoint.port == 443 && endpoint.target == "/a?b=1")
+        #expect(endpoint.hostHeader == "example.test")
+        #expect(endpoint.poolKey == "https://example.test:443")
+        let explicit = try #require(HTTPEndpoint("https://[::1]:8443"))
+        #expect(explicit.host == "::1" && explicit.port == 8443 && explicit.hostHeader == "[::1]:8443")
+        #expect(HTTPEndpoint("https://example.test:443/")?.hostHeader == "example.test")
+        #expect(HTTPEndpoint("http://example.test:443/")?.hostHeader == "example.test:443")
+        #expect(HTTPEndpoint("http://example.test/")?.poolKey == "http://example.test:80")
+        #expect(HTTPEndpoint("https://") == nil)
+        let wire = SocketHTTPClient.encode(HTTPClientRequest(method: "GET", url: ""), endpoint: endpoint)
+        #expect(String(decoding: wire, as: UTF8.self) == "GET /a?b=1 HTTP/1.1\r\nHost: example.test\r\n\r\n")
+    }
+
     @Test func requestEncodingSetsHostAndLength() throws {
         let endpoint = try #require(HTTPEndpoint("http://127.0.0.1:9/p"))
         let wire = SocketHTTPClient.encode(HTTPClientRequest(method: "PUT", url: "", headers: ["Content-Length": "99", "X": "y"], body: [65]), endpoint: endpoint)

@@ -1,3 +1,5 @@
+// Used by SocketHTTPClientTLSTests, which run on Linux only.
+#if canImport(Glibc)
 import Foundation
 
 /// The Python TLS peer (`Fixtures/tls_peer.py`) as a child process for one
@@ -70,5 +72,31 @@ struct TLSPeer {
         process.waitUntilExit()
     }
 
+    /// Sockets of this test process connected to the peer (from
+    /// /proc/net/tcp{,6} and /proc/self/fd): how the tests see that the
+    /// client pooled one connection, or closed every one after an error.
+    /// Counts only this peer's port, so tests running alongside do not matter.
+    func clientSocketsOpen() -> Int {
+        var inodes = Set<String>()
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            // Read to the end: procfs reports size 0, and a one-shot read may stop at a page.
+            guard let data = FileHandle(forReadingAtPath: table)?.readDataToEndOfFile() else { continue }
+            let text = String(decoding: data, as: UTF8.self)
+            for line in text.split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: " ")
+                guard fields.count > 9, let remotePort = fields[2].split(separator: ":").last,
+                      Int(remotePort, radix: 16) == port else { continue }
+                inodes.insert(String(fields[9]))
+            }
+        }
+        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return descriptors.filter { fd in
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)"),
+                  target.hasPrefix("socket:[") else { return false }
+            return inodes.contains(String(target.dropFirst(8).dropLast()))
+        }.count
+    }
+
     struct PeerFailure: Error, CustomStringConvertible { let description: String }
 }
+#endif
