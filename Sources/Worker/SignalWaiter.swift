@@ -1,4 +1,3 @@
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,26 +8,33 @@ import Darwin
 /// before any handler is installed; a C signal handler cannot capture context.
 private nonisolated(unsafe) var signalPipeWriteEnd: Int32 = -1
 
-/// Turns SIGTERM and SIGINT into an awaitable event. launchd sends SIGTERM
-/// on every restart; the worker answers by draining, not by dying mid-request.
+/// Turns SIGTERM and SIGINT into a blocking wait for the main thread. launchd
+/// sends SIGTERM on every restart; the worker answers by draining, not by
+/// dying mid-request.
 ///
-/// The handler is installed synchronously (a self-pipe: the handler only
-/// `write`s the signal number, which is async-signal-safe, and a thread reads
-/// it). A Dispatch signal source was used before, but on Linux it registers
-/// asynchronously after the signal was set to `SIG_IGN`, so a SIGTERM that
-/// arrived in that window under load was discarded and the worker never stopped.
-/// Install it before the server starts listening.
-final class SignalWaiter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var received: String?
-    private var waiter: CheckedContinuation<String, Never>?
+/// The handler is installed synchronously in `init` (a self-pipe: the handler
+/// only `write`s the signal number, which is async-signal-safe). A Dispatch
+/// signal source was used before, but on Linux it registers asynchronously
+/// after the signal was set to `SIG_IGN`, so a SIGTERM that arrived in that
+/// window under load was discarded and the worker never stopped. Install it
+/// before the server starts listening.
+///
+/// The main thread itself waits: once the server runs it has nothing else to
+/// do, so no extra thread is needed, and the worker's `main` stays synchronous
+/// (an async `main` ends the main thread through `dispatch_main`, whose
+/// `pthread_exit` unwinds the stack and pulls the unwind tables, some 700 kB,
+/// into resident memory for nothing).
+final class SignalWaiter {
+    private let readEnd: Int32
 
-    /// Starts catching `signals` now; the first one is remembered, later ones are ignored.
+    /// Starts catching `signals` now. Signals before `wait()` are kept.
     init(signals: [Int32] = [SIGTERM, SIGINT]) {
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { fatalError("SignalWaiter: pipe() failed: errno \(errno)") }
-        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        // A handler must never block: with the pipe full, further signals are dropped.
+        _ = fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK)
+        readEnd = fds[0]
         signalPipeWriteEnd = fds[1]
         for number in signals {
             _ = signal(number) { received in
@@ -36,41 +42,19 @@ final class SignalWaiter: @unchecked Sendable {
                 _ = write(signalPipeWriteEnd, &byte, 1)
             }
         }
-        let readEnd = fds[0]
-        Thread.detachNewThread { [weak self] in
-            var byte: UInt8 = 0
-            while true {
-                let n = read(readEnd, &byte, 1)
-                if n == 1 { break }
-                if n < 0 && errno == EINTR { continue }
-                return
-            }
-            let number = Int32(byte)
-            self?.deliver(number == SIGTERM ? "SIGTERM" : number == SIGINT ? "SIGINT" : "signal \(number)")
-        }
     }
 
-    /// Suspends until the first signal (returns at once if one already came).
-    func wait() async -> String {
-        await withCheckedContinuation { continuation in
-            lock.lock()
-            if let received {
-                lock.unlock()
-                continuation.resume(returning: received)
-                return
-            }
-            waiter = continuation
-            lock.unlock()
+    /// Blocks the calling thread until one of the signals arrives (returns at
+    /// once if one already came) and names it, e.g. "SIGTERM".
+    func wait() -> String {
+        var byte: UInt8 = 0
+        while true {
+            let n = read(readEnd, &byte, 1)
+            if n == 1 { break }
+            if n < 0 && errno == EINTR { continue }
+            fatalError("SignalWaiter: read() failed: errno \(errno)")
         }
-    }
-
-    private func deliver(_ name: String) {
-        lock.lock()
-        guard received == nil else { lock.unlock(); return }
-        received = name
-        let w = waiter
-        waiter = nil
-        lock.unlock()
-        w?.resume(returning: name)
+        let number = Int32(byte)
+        return number == SIGTERM ? "SIGTERM" : number == SIGINT ? "SIGINT" : "signal \(number)"
     }
 }

@@ -7,6 +7,8 @@ import Darwin
 #endif
 
 // The worker: resolve configuration, serve HTTP until SIGTERM/SIGINT, drain, exit 0.
+// The main thread sets everything up, then waits for the signal (SignalWaiter);
+// the event loops and Swift's global executor do the work.
 // Exit codes: 0 clean stop, 1 cannot start (e.g. port in use), 2 bad configuration.
 
 signal(SIGPIPE, SIG_IGN)
@@ -63,9 +65,16 @@ logger.info("listening", ["host": .string(configuration.host), "port": .int(serv
 engineLauncher.beginDispatching(logger: logger)
 inngest.startSync(host: configuration.host, port: server.port, onResult: services.recordSync)
 
-let received = await signals.wait()
+let received = signals.wait()
 logger.info("stopping", ["signal": .string(received), "drainSeconds": .double(configuration.drainTimeout)])
-await server.shutdown(drain: configuration.drainTimeout)
-await engineLauncher.stop()
+// main is synchronous (see SignalWaiter), so the async shutdown runs as a
+// detached task and the main thread waits for it.
+let stopped = DispatchSemaphore(value: 0)
+Task.detached { [server, engineLauncher, drain = configuration.drainTimeout] in
+    await server.shutdown(drain: drain)
+    await engineLauncher.stop()
+    stopped.signal()
+}
+stopped.wait()
 logger.info("stopped")
 exit(0)
