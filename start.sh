@@ -87,27 +87,16 @@ if [ "$starts" -gt "$max_starts" ]; then
   : > "$starts_file"   # after backing off, count afresh
 fi
 
-# Extra build flags for the release worker, for a small idle RSS (bench/rss):
-# on Linux, the Swift stdlib and Foundation linked statically (only the pages
-# the worker touches become resident, instead of whole shared libraries), by
-# lld with packed relative relocations (RELR, glibc >= 2.36), so the loader
-# reads a few kB of relocations instead of 2 MB. Static stdlib is not
-# supported on Apple platforms, where the system's shared libraries are used.
-release_link_flags() {
-  if [ "$(uname -s)" = Linux ]; then
-    echo "--static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs"
-  fi
-}
-
 # 2. Build when needed (unless a binary is given).
 bin=${JOELCLAW_WORKER_BIN:-.build/release/worker}
 if [ -z "${JOELCLAW_WORKER_BIN:-}" ]; then
-  if [ ! -x "$bin" ] || [ -n "$(find Sources Package.swift -newer "$bin" -print -quit)" ]; then
+  if [ ! -x "$bin" ] || [ -n "$(find Sources Package.swift release -newer "$bin" -print -quit)" ]; then
     say "sources changed: building the release worker"
     build_log=$(mktemp)
     # The compiler's output goes to stderr as it comes (a first build takes
     # minutes) and to a file, for the reason in the system log.
-    if ! swift build -c release --product worker $(release_link_flags) 2>&1 | tee "$build_log" >&2; then
+    # release/build.sh: the link tuned for a small resident size (see there).
+    if ! bash release/build.sh 2>&1 | tee "$build_log" >&2; then
       reason=$(grep -m 3 'error:' "$build_log" || tail -n 3 "$build_log")
       rm -f "$build_log"
       say "build failed; not starting a stale worker"

@@ -19,6 +19,7 @@
 #     regenerates it after larger changes. A stale list costs memory, never
 #     correctness: symbols it names that no longer exist are skipped.
 # Elsewhere (macOS) this is a plain `swift build -c release --product worker`.
+# RELEASE_LINK_MAP=file also writes the linker's map (where each function went).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,4 +54,9 @@ if [ "$(uname -s)" = Linux ]; then
   fi
 fi
 [ -n "${RELEASE_LINK_MAP:-}" ] && flags+=(-Xlinker "-Map=$RELEASE_LINK_MAP")
+
+# SwiftPM does not know the link depends on the order file: a binary older
+# than the list is removed, so that it is linked again.
+bin="$(swift build -c release --product worker "${flags[@]}" --show-bin-path)/worker"
+if [ -e "$bin" ] && [ -e release/worker.order ] && [ release/worker.order -nt "$bin" ]; then rm -f "$bin"; fi
 exec swift build -c release --product worker "${flags[@]}" "$@"

@@ -17,13 +17,10 @@ settle=${RSS_SETTLE_SECONDS:-2}
 top=${RSS_TOP:-12}
 [ -r /proc/self/smaps ] || { echo "bench/rss: needs /proc (Linux)" >&2; exit 1; }
 
-# The build flags come from start.sh itself, so the two cannot drift apart.
-eval "$(sed -n '/^release_link_flags() {/,/^}/p' start.sh)"
-flags=$(release_link_flags)
-echo "building: swift build -c release --product worker $flags"
-# shellcheck disable=SC2086
-swift build -c release --product worker $flags 2>&1 | tail -n 1
-bin=$(swift build -c release --product worker $flags --show-bin-path)/worker
+# Built by release/build.sh, as start.sh builds it, so the two cannot drift apart.
+echo "building: bash release/build.sh"
+bash release/build.sh 2>&1 | tail -n 1
+bin=$(bash release/build.sh --show-bin-path)/worker
 
 scratch=$(mktemp -d)
 pid=
@@ -46,6 +43,7 @@ measure() {
   fi
   printf '%-9s VmRSS %6d kB  RssAnon %6d kB  RssFile %6d kB  threads %s\n' "$mode" \
     "$(field VmRSS)" "$(field RssAnon)" "$(field RssFile)" "$(field Threads)"
+  awk -v rss="$(field VmRSS)" 'BEGIN { printf "  goal: under 15 MB (15360 kB): %s\n", rss < 15360 ? "met" : "NOT met" }'
   awk '/^[0-9a-f]+-[0-9a-f]+ / { name = ($6 == "" ? "[anonymous]" : $6) " " $2 }
        /^Rss:/ { if ($2 > 0) rss[name] += $2 }
        END { for (n in rss) printf "  %6d kB  %s\n", rss[n], n }' "/proc/$pid/smaps" | sort -rn | head -n "$top"
