@@ -27,7 +27,8 @@ private nonisolated(unsafe) var signalPipeWriteEnd: Int32 = -1
 final class SignalWaiter {
     private let readEnd: Int32
 
-    /// Starts catching `signals` now. Signals before `wait()` are kept.
+    /// Starts catching `signals` now. Signals before `wait()` are kept. Call it
+    /// on the main thread before any other thread starts.
     init(signals: [Int32] = [SIGTERM, SIGINT]) {
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { fatalError("SignalWaiter: pipe() failed: errno \(errno)") }
@@ -36,12 +37,20 @@ final class SignalWaiter {
         _ = fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK)
         readEnd = fds[0]
         signalPipeWriteEnd = fds[1]
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
         for number in signals {
             _ = signal(number) { received in
                 var byte = UInt8(truncatingIfNeeded: received)
                 _ = write(signalPipeWriteEnd, &byte, 1)
             }
+            sigaddset(&unblock, number)
         }
+        // The signal mask is inherited across exec: a parent that spawned the
+        // worker from a thread blocking these signals (Foundation's Process
+        // does, from a Dispatch thread) would leave them pending forever.
+        // Threads started later inherit this thread's mask.
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     }
 
     /// Blocks the calling thread until one of the signals arrives (returns at
