@@ -57,6 +57,6 @@ fi
 
 # SwiftPM does not know the link depends on the order file: a binary older
 # than the list is removed, so that it is linked again.
-bin="$(swift build -c release --product worker "${flags[@]}" --show-bin-path)/worker"
+bin="$(swift build -c release --product worker ${flags[@]+"${flags[@]}"} --show-bin-path)/worker"
 if [ -e "$bin" ] && [ -e release/worker.order ] && [ release/worker.order -nt "$bin" ]; then rm -f "$bin"; fi
-exec swift build -c release --product worker "${flags[@]}" "$@"
+exec swift build -c release --product worker ${flags[@]+"${flags[@]}"} "$@"
