@@ -125,6 +125,22 @@ import Testing
         }
     }
 
+    /// The test process keeps SIGPIPE's default action (terminate), so this
+    /// only passes if OpenSSL's writes into the reset connection are guarded.
+    @Test func peerResettingWhileTheClientSendsIsATransportErrorNotSIGPIPE() async throws {
+        let body = [UInt8](repeating: 0x61, count: 4 << 20)
+        try await TLSPeer.with(.server) { peer in
+            do {
+                let response = try await trusting.send(HTTPClientRequest(method: "POST", url: "https://localhost:\(peer.port)/reject",
+                                                                         body: body, timeout: 10))
+                #expect(response.status == 413)  // the whole body fit in the socket buffers before the reset
+            } catch let error as HTTPClientError {
+                guard case .transport = error else { Issue.record("not a transport error: \(error)"); return }
+            }
+            #expect(peer.clientSocketsOpen() == 0)
+        }
+    }
+
     @Test func responseLargerThanTheLimitIsRefused() async throws {
         let client = SocketHTTPClient(configuration: .init(maxResponseBytes: 1000, extraTrustedCAFile: TLSPeer.caFile))
         try await TLSPeer.with(.server) { peer in

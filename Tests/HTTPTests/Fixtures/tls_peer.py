@@ -12,7 +12,7 @@ first line on stdout. Exits when stdin closes, so it never outlives the test.
 Routes: GET /hello (fixed body and header), POST /echo (body back),
 GET /chunked (chunked body), GET /then-close (a keep-alive answer, then
 the server closes the idle connection), GET /truncated (promises 1000 bytes, sends 10,
-closes). Every response carries X-Connection: the number of the TLS
+closes), POST /reject (413 and a close, the body left unread). Every response carries X-Connection: the number of the TLS
 connection it was served on, so keep-alive reuse is visible.
 """
 import http.server
@@ -22,6 +22,7 @@ import socket
 import ssl
 import sys
 import threading
+import time
 
 connection_count = 0
 count_lock = threading.Lock()
@@ -68,6 +69,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.head(404, 0)
 
     def do_POST(self):
+        if self.path == "/reject":
+            # Refuse without reading the body: FIN first (the client's socket
+            # goes to CLOSE_WAIT), then close with the body unread, which
+            # sends a reset. The client's next write fails with EPIPE, which
+            # raises SIGPIPE unless the write is guarded.
+            self.head(413, 0, [("Connection", "close")])
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+            time.sleep(0.05)
+            self.close_connection = True
+            return
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         self.head(200, len(body), [("X-Length", str(len(body)))])
         self.wfile.write(body)
