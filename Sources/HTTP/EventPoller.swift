@@ -11,7 +11,8 @@ import Foundation
 /// A task calls `wait(_:for:deadline:kind:)`; the loop arms the descriptor
 /// one-shot and resumes the task's continuation when the kernel reports it
 /// ready, when its deadline passes (`.timedOut`, checked every `tick`), or
-/// when the owner cancels it (`.cancelled`, used by shutdown). The task then
+/// when the owner cancels its kind of wait (`.cancelled`, used by shutdown,
+/// one kind at a time). The task then
 /// does the read or write itself. Descriptors stay owned by their task: the
 /// loop only arms them and never closes one.
 ///
@@ -23,9 +24,12 @@ import Foundation
 final class EventPoller: @unchecked Sendable {
     enum Interest { case read, write }
     enum WaitResult { case ready, timedOut, cancelled }
-    /// Idle waits (a kept-alive connection between requests, an accept loop)
-    /// are the ones a graceful shutdown cuts short; active ones may finish.
-    enum WaitKind { case idle, active }
+    /// What a wait is for, so a graceful shutdown can cut each kind at its
+    /// own step: first `accept` (a listener waiting for its next connection:
+    /// the server stops taking connections), then `idle` (a kept-alive
+    /// connection between requests), while `active` ones (a request being
+    /// read or answered) may finish.
+    enum WaitKind: CaseIterable { case accept, idle, active }
 
     private struct Waiter {
         var continuation: UnsafeContinuation<WaitResult, Never>
@@ -41,8 +45,8 @@ final class EventPoller: @unchecked Sendable {
         var remoteJobs: [UnownedJob] = []
         var sleeping = false
         var sleepingIndefinitely = false
-        var idleCancelled = false
-        var allCancelled = false
+        /// Kinds whose waits were cancelled; later waits of them are refused.
+        var cancelledKinds: Set<WaitKind> = []
         var stopped = false
 
         mutating func insert(_ waiter: Waiter, for fd: Int32) {
@@ -96,7 +100,7 @@ final class EventPoller: @unchecked Sendable {
     func wait(_ fd: Int32, for interest: Interest, deadline: UInt64, kind: WaitKind) async -> WaitResult {
         await withUnsafeContinuation { continuation in
             let (refused, wake): (Bool, Bool) = state.withLock { s in
-                if s.allCancelled || (kind == .idle && s.idleCancelled) { return (true, false) }
+                if s.cancelledKinds.contains(kind) { return (true, false) }
                 s.insert(Waiter(continuation: continuation, deadline: deadline, kind: kind), for: fd)
                 // A loop asleep without a timeout must start ticking for this deadline.
                 let wake = deadline != 0 && s.sleeping && s.sleepingIndefinitely
@@ -112,25 +116,19 @@ final class EventPoller: @unchecked Sendable {
         }
     }
 
-    /// Resumes every idle waiter with `.cancelled`, and refuses later idle waits.
-    func cancelIdle() {
-        let woken: [Waiter] = state.withLock { s in
-            s.idleCancelled = true
-            let idle = s.waiters.filter { $0.value.kind == .idle }
-            for fd in idle.keys { s.remove(fd) }
-            return Array(idle.values)
-        }
-        for w in woken { w.continuation.resume(returning: .cancelled) }
-    }
+    /// Resumes every waiter of `kind` with `.cancelled`, and refuses later
+    /// waits of that kind (so a task between two waits cannot slip past).
+    func cancel(_ kind: WaitKind) { cancel(kinds: [kind]) }
 
     /// Resumes every waiter with `.cancelled`, and refuses every later wait.
-    func cancelAll() {
+    func cancelAll() { cancel(kinds: Set(WaitKind.allCases)) }
+
+    private func cancel(kinds: Set<WaitKind>) {
         let woken: [Waiter] = state.withLock { s in
-            s.idleCancelled = true
-            s.allCancelled = true
-            let all = Array(s.waiters.values)
-            for fd in s.waiters.keys { s.remove(fd) }
-            return all
+            s.cancelledKinds.formUnion(kinds)
+            let matching = s.waiters.filter { kinds.contains($0.value.kind) }
+            for fd in matching.keys { s.remove(fd) }
+            return Array(matching.values)
         }
         for w in woken { w.continuation.resume(returning: .cancelled) }
     }

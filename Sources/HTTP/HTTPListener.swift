@@ -6,8 +6,9 @@ import Darwin
 
 /// Accepts connections on the listening socket and starts one task per
 /// connection on this listener's event loop; refuses the ones beyond the
-/// limit with a 503. Each loop runs one listener over the same socket, so
-/// whichever loop is free first takes the next connection.
+/// limit with a 503. Each loop runs one listener: on Linux over its own
+/// `SO_REUSEPORT` socket (the kernel picks the loop), elsewhere over one
+/// shared socket (whichever loop is free first takes the next connection).
 struct HTTPListener: Sendable {
     let fd: Int32
     let poller: EventPoller
@@ -15,13 +16,20 @@ struct HTTPListener: Sendable {
     let configuration: HTTPServerConfiguration
     let registry: ConnectionRegistry
 
-    /// Runs until shutdown cancels the idle wait on the listening socket.
+    /// Runs until shutdown stops it: shutdown marks the registry draining,
+    /// then cancels the accept waits (and on Linux takes the socket out of
+    /// listening, so `accept` fails). A connection accepted once draining has
+    /// begun came too late and is closed unserved, never half-answered.
     /// The server closes the socket once every loop's listener has returned.
     func run() async {
         while true {
             switch Socket.accept(fd) {
             case .done(let accepted):
                 let client = Int32(accepted)
+                if registry.isDraining {
+                    Socket.close(client)
+                    return
+                }
                 if registry.admit(client) {
                     serve(client)
                 } else if registry.beginRejecting() {
@@ -30,10 +38,11 @@ struct HTTPListener: Sendable {
                     Socket.close(client)
                 }
             case .wouldBlock:
-                if await poller.wait(fd, for: .read, deadline: 0, kind: .idle) == .cancelled { return }
+                if await poller.wait(fd, for: .read, deadline: 0, kind: .accept) == .cancelled { return }
             case .closed:
                 return
             case .failed(let code):
+                // EINVAL: shutdown took the socket out of listening.
                 // Out of descriptors (EMFILE/ENFILE) or similar: back off
                 // briefly instead of spinning; the backlog keeps the clients.
                 if code == EBADF || code == EINVAL { return }

@@ -25,9 +25,10 @@
 ///
 /// ## Lifecycle
 /// `start()` binds (port 0 picks a free port, read it from `port`) and returns
-/// at once. `shutdown(drain:)` stops accepting, closes idle connections, lets
-/// in-flight requests finish and answers them with `Connection: close`; after
-/// `drain` seconds it cuts whatever is left.
+/// at once. `shutdown(drain:)` stops accepting (new connections are refused;
+/// ones the kernel queued but no loop took yet are closed unserved), then
+/// closes idle connections, lets in-flight requests finish and answers them
+/// with `Connection: close`; after `drain` seconds it cuts whatever is left.
 public final class HTTPServer: Sendable {
     public enum StartError: Error, Equatable, CustomStringConvertible {
         case alreadyStarted
@@ -151,14 +152,22 @@ public final class HTTPServer: Sendable {
         }
     }
 
-    /// Stops accepting, lets in-flight requests finish for up to `drain`
-    /// seconds, then closes everything. Returns when the server is stopped.
+    /// Stops accepting, closes idle connections, lets in-flight requests
+    /// finish for up to `drain` seconds, then cuts what is left (and waits
+    /// up to a second more for their tasks). Returns when the server is stopped.
+    ///
+    /// The listeners stop before idle connections are closed, so a client
+    /// that sees its kept-alive connection closed and reconnects is refused,
+    /// not accepted by a server on its way out.
     public func shutdown(drain: Double = 10) async {
         guard let state = running.withLock({ $0 }) else { return }
         registry.startDraining()
-        for loop in state.loops { loop.cancelIdle() }
+        Self.stopAccepting(state)
+        // Prompt: the acceptors' waits were cancelled, and one that accepts
+        // meanwhile sees the registry draining and returns.
         await state.acceptors.value
         for fd in state.listenerFDs { Socket.close(fd) }
+        for loop in state.loops { loop.cancel(.idle) }
         let deadline = MonotonicClock.deadline(after: max(drain, 0.001))
         while registry.openCount > 0, MonotonicClock.now() < deadline {
             try? await Task.sleep(nanoseconds: 5_000_000)
@@ -172,5 +181,18 @@ public final class HTTPServer: Sendable {
             }
         }
         for loop in state.loops { loop.stop() }
+    }
+
+    /// Ends accepting without waiting for any loop. On Linux, `shutdown(2)`
+    /// takes each listening socket out of listening at once, even while its
+    /// loop is busy running a handler: new connects are refused, the
+    /// connections the kernel queued but nobody accepted are reset, and a
+    /// pending `accept` fails. Elsewhere the socket keeps listening until it
+    /// is closed (which resets its queue) once the acceptors have returned.
+    private static func stopAccepting(_ state: Running) {
+        #if os(Linux)
+        for fd in state.listenerFDs { Socket.shutdownBoth(fd) }
+        #endif
+        for loop in state.loops { loop.cancel(.accept) }
     }
 }

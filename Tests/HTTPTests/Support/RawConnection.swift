@@ -5,7 +5,11 @@
 /// Non-blocking on the shared client poller: it never holds a pool thread
 /// the server under test might need.
 final class RawConnection: @unchecked Sendable {
-    struct Failure: Error, CustomStringConvertible { let description: String }
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+        /// The errno behind a failed connect (ECONNREFUSED, ...); 0 otherwise.
+        var code: Int32 = 0
+    }
 
     let channel: SocketChannel
     private var parser = HTTPResponseParser()
@@ -17,7 +21,10 @@ final class RawConnection: @unchecked Sendable {
         channel = SocketChannel(fd: fd, poller: poller)
         _ = await poller.wait(fd, for: .write, deadline: MonotonicClock.deadline(after: 5), kind: .active)
         let error = SocketAddress.connectResult(fd)
-        if error != 0 { Socket.close(fd); throw Failure(description: "connect: \(Socket.errorText(error))") }
+        // No close here: every stored property is set, so the throw runs
+        // deinit, which closes `fd` (closing twice could close a descriptor
+        // the kernel has meanwhile handed to another test).
+        if error != 0 { throw Failure(description: "connect: \(Socket.errorText(error))", code: error) }
     }
 
     deinit {

@@ -14,7 +14,10 @@ final class RawSocket: @unchecked Sendable {
         channel = SocketChannel(fd: fd, poller: poller)
         _ = await poller.wait(fd, for: .write, deadline: MonotonicClock.deadline(after: 5), kind: .active)
         let code = SocketAddress.connectResult(fd)
-        if code != 0 { Socket.close(fd); throw Failure(description: "connect: \(Socket.errorText(code))") }
+        // No close here: every stored property is set, so the throw runs
+        // deinit, which closes `fd` (closing twice could close a descriptor
+        // the kernel has meanwhile handed to another test).
+        if code != 0 { throw Failure(description: "connect: \(Socket.errorText(code))") }
     }
 
     deinit {
