@@ -5,7 +5,7 @@ import JSON
 ///
 /// - the body returned and nothing new was found ⇒ `200` with its result;
 /// - discovery (`stepId=step`) found exactly one new `run` step and immediate
-///   execution is allowed ⇒ run it now, report `StepRun`/`StepError`/`StepFailed`;
+///   execution is allowed ⇒ run it now, report `StepRun` or `StepError` (final ones with `X-Inngest-No-Retry: true`);
 /// - discovery found anything else ⇒ report every step found (`StepPlanned`
 ///   for runs, `Sleep`/`WaitForEvent`/`InvokeFunction` for the rest);
 /// - a targeted call (`stepId=<hash>`) ⇒ run exactly that step, or a retriable
@@ -104,7 +104,10 @@ struct CallExecutor: Sendable {
             var output = MiddlewareOutput(call: call, stepId: step.userId, result: nil, error: ErrorSerializer.serialize(error))
             for m in middleware { await m.transformOutput(&output) }
             let final = error is NonRetriableError || error is NestedStepError || attempt + 1 >= maxAttempts
-            let op = GeneratorOp(op: final ? .stepFailed : .stepError, id: step.hashedId, name: step.userId,
+            // Always `StepError`, final or not: servers before September 2025 (e.g. the dev
+            // server at c5ee6c2c) reject a `StepFailed` op and the run hangs, while every
+            // server treats `StepError` + `X-Inngest-No-Retry: true` as the final failure.
+            let op = GeneratorOp(op: .stepError, id: step.hashedId, name: step.userId,
                                  opts: step.runOpts, error: output.error ?? ErrorSerializer.serialize(error))
             return .steps([op], noRetry: final, retryAfter: (error as? RetryAfterError)?.retryAfterHeader)
         }

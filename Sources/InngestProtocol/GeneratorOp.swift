@@ -8,6 +8,8 @@ public struct GeneratorOp: Sendable, Equatable {
     public enum Opcode: String, Sendable {
         case stepRun = "StepRun"
         case stepError = "StepError"
+        /// Understood by servers since September 2025 only, so never emitted: a final
+        /// step failure is a `StepError` with `X-Inngest-No-Retry: true`.
         case stepFailed = "StepFailed"
         case stepPlanned = "StepPlanned"
         case sleep = "Sleep"

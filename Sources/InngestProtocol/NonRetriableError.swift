@@ -1,6 +1,6 @@
 /// Throw this (from a step or the function body) to fail without further retries.
 ///
-/// In a step it becomes a final `StepFailed`; from the function body, a `400`
+/// In a step it becomes a final `StepError` (with `X-Inngest-No-Retry: true`); from the function body, a `400`
 /// with `X-Inngest-No-Retry: true`. Any other error is retried.
 public struct NonRetriableError: Error, Sendable, CustomStringConvertible {
     public let message: String

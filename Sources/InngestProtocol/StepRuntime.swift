@@ -99,8 +99,15 @@ final class StepRuntime: @unchecked Sendable {
     func lookup(_ userId: String) throws -> (hashedId: String, lookup: Lookup) {
         try lock.withLock {
             if let outer = executingStepId { throw NestedStepError(outerStepId: outer, innerStepId: userId) }
-            if branches[branches.count - 1].interrupted || targetReached {
+            if branches[branches.count - 1].interrupted {
                 swallowed = true
+                throw StepInterruption()
+            }
+            if targetReached {
+                // A later `parallel` branch starting after an earlier one reached the
+                // target (the server runs planned parallel steps by targeted calls):
+                // stop it quietly; nothing was swallowed.
+                branches[branches.count - 1].interrupted = true
                 throw StepInterruption()
             }
             let index = counts[userId, default: 0]

@@ -33,20 +33,24 @@ import JSON
                             "error": ["name": "Boom", "message": "broken"], "data": nil]])
     }
 
-    @Test func lastAttemptIsStepFailed() async {
+    /// A final step failure is `StepError` + `X-Inngest-No-Retry: true`, never `StepFailed`:
+    /// the real dev server before September 2025 (built at c5ee6c2c) answers a `StepFailed`
+    /// op with "StepFailed does not belong to Opcode values" and the run never ends.
+    @Test func lastAttemptIsStepErrorWithNoRetry() async {
         let r = await Self.call(Self.failing, attempt: 3, maxAttempts: 4)
         #expect(r.status == 206)
         #expect(r.headers["X-Inngest-No-Retry"] == "true")
-        #expect(r.json?[0]?["op"] == "StepFailed")
+        #expect(r.json == [["op": "StepError", "id": .string(Self.hashA), "name": "a", "displayName": "a",
+                            "error": ["name": "Boom", "message": "broken"], "data": nil]])
     }
 
-    @Test func nonRetriableErrorInStepIsStepFailed() async {
+    @Test func nonRetriableErrorInStepIsStepErrorWithNoRetry() async {
         let fn = InngestFunction(id: "nr", triggers: [.event("e")]) { ctx in
             try await ctx.step.run("a") { () async throws -> Int in throw NonRetriableError("bad input") }
         }
         let r = await Self.call(fn)
         #expect(r.headers["X-Inngest-No-Retry"] == "true")
-        #expect(r.json?[0]?["op"] == "StepFailed")
+        #expect(r.json?[0]?["op"] == "StepError")
         #expect(r.json?[0]?["error"] == ["name": "NonRetriableError", "message": "bad input"])
     }
 
@@ -307,7 +311,8 @@ import JSON
             try await ctx.step.run("outer") { try await ctx.step.run("inner") { 1 } }
         }
         let r = await Self.call(fn)
-        #expect(r.json?[0]?["op"] == "StepFailed")
+        #expect(r.headers["X-Inngest-No-Retry"] == "true")
+        #expect(r.json?[0]?["op"] == "StepError")
         #expect(r.json?[0]?["error"]?["name"] == "NestedStepError")
     }
 }
@@ -333,7 +338,7 @@ final class CapturingLogSink: InngestLogSink, @unchecked Sendable {
         let r = await OpShapeTests.call(fn)
         #expect(r.status == 206)
         #expect(r.headers["X-Inngest-No-Retry"] == "true")
-        #expect(r.json?[0]?["op"] == "StepFailed")
+        #expect(r.json?[0]?["op"] == "StepError")
         #expect(r.json?[0]?["error"]?["message"]?.stringValue?.contains("at most 4194304 bytes") == true)
     }
 }

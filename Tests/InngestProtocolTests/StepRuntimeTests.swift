@@ -55,4 +55,24 @@ import JSON
         #expect(done.status == 200)
         #expect(done.json == "u-3")
     }
+
+    /// The real dev server runs planned parallel steps by targeted calls, each while
+    /// the other is still unmemoised. Running the first branch's step must not log the
+    /// "caught the SDK's step interruption" warning for the second branch.
+    @Test func targetedParallelStepRunsWithoutSwallowWarning() async throws {
+        let fn = InngestFunction(id: "par", triggers: [.event("test/event")]) { ctx in
+            let (a, b) = try await ctx.step.parallel(
+                { try await ctx.step.run("fetch-user") { "u" } },
+                { try await ctx.step.run("fetch-orders") { 3 } })
+            return "\(a)-\(b)"
+        }
+        let log = CapturingLogSink()
+        let inngest = devInngest([fn], logSink: log)
+        let response = await inngest.handler.handle(CallBody.request(
+            fnId: "test-app-par", stepId: "857c0b3e9253ce40ce09381575f27504abb803ea", body: CallBody.make()))
+        #expect(response.status == 206)
+        #expect(response.json == [["op": "StepRun", "id": "857c0b3e9253ce40ce09381575f27504abb803ea",
+                                   "name": "fetch-user", "displayName": "fetch-user", "data": "u"]])
+        #expect(!log.lines.contains { $0.contains("caught the SDK's step interruption") }, "\(log.lines)")
+    }
 }
