@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Interop check against a REAL Inngest server (manual; not part of CI).
+#
+#   INNGEST_CLI=/path/to/inngest bash bench/interop/real-server.sh
+#
+# Phase 1, dev mode: `inngest dev` and this repo's worker on free loopback ports.
+# Phase 2, cloud mode: `inngest start` (self-hosted) with a signing key and an
+# event key, and a second worker holding the same keys, so every call is signed
+# by the server and verified by the worker, and sync uses the hashed bearer key.
+# Each check reads the server's own APIs (REST /dev, /v1, GraphQL /v0/gql) and
+# prints PASS/FAIL; the script exits non-zero if any failed. See README.md here.
+#
+# Settings: INNGEST_CLI (required; a prebuilt binary, never built or fetched
+# here), WORKER_BIN (default .build/debug/worker, built with `swift build` when
+# missing), INTEROP_NETNS (default 1 on Linux: run everything in a new network
+# namespace that has only loopback, via `unshare -rn`, so nothing can leave
+# 127.0.0.1 even where the server binds wider), INTEROP_KEEP=1 keeps the logs.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+if [[ -z "${INNGEST_CLI:-}" || ! -x "${INNGEST_CLI}" ]]; then
+    echo "set INNGEST_CLI to an executable inngest binary (dev server / inngest start)" >&2
+    exit 2
+fi
+for tool in curl jq python3; do
+    command -v "$tool" >/dev/null || { echo "$tool is required" >&2; exit 2; }
+done
+
+WORKER_BIN="${WORKER_BIN:-.build/debug/worker}"
+[[ -x "$WORKER_BIN" ]] || swift build --product worker >&2
+export WORKER_BIN
+
+if [[ "$(uname)" == Linux && "${INTEROP_NETNS:-1}" == 1 && -z "${INTEROP_IN_NETNS:-}" ]] \
+        && command -v unshare >/dev/null && command -v ip >/dev/null; then
+    export INTEROP_IN_NETNS=1
+    exec unshare -rn bash -c 'ip link set lo up && exec bash "$0"' "$0"
+fi
+
+TMP="$(mktemp -d)"
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    if [[ "${INTEROP_KEEP:-0}" == 1 ]]; then echo "logs kept in $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+PASSED=0; FAILED=0
+check() { # check NAME OK DETAIL
+    if [[ "$2" == 1 ]]; then PASSED=$((PASSED + 1)); echo "PASS $1${3:+: $3}"
+    else FAILED=$((FAILED + 1)); echo "FAIL $1${3:+: $3}"; fi
+}
+is() { [[ "$1" == "$2" ]] && echo 1 || echo 0; }
+
+# wait_for SECONDS WANT CMD...: runs CMD every 0.5 s until it prints WANT; prints the last output.
+wait_for() {
+    local end=$((SECONDS + $1)) want=$2 got=""; shift 2
+    while ((SECONDS < end)); do
+        got="$("$@" 2>/dev/null || true)"
+        [[ "$got" == "$want" ]] && break
+        sleep 0.5
+    done
+    echo "$got"
+}
+count_in() { grep -c "$1" "$2" || true; }
+
+# start_worker NAME PORT VAR=VALUE...: the worker with an empty HOME under $TMP/NAME.
+start_worker() {
+    local name=$1 port=$2; shift 2
+    local home="$TMP/$name/home"
+    mkdir -p "$home" "$TMP/$name/vault/system"
+    env -i PATH="$PATH" HOME="$home" TMPDIR="$TMP" XDG_CONFIG_HOME="$home/.config" \
+        XDG_STATE_HOME="$home/.state" XDG_DATA_HOME="$home/.data" VAULT_PATH="$TMP/$name/vault" \
+        JOELCLAW_WORKER_URL="http://127.0.0.1:$port/api/inngest" "$@" \
+        "$WORKER_BIN" --engine external --host 127.0.0.1 --port "$port" --log-level debug \
+        >"$TMP/$name/worker.log" 2>&1 &
+    PIDS+=($!)
+    local up; up="$(wait_for 15 1 count_in '"msg":"listening"' "$TMP/$name/worker.log")"
+    check "$name: worker starts" "$(is "$up" 1)" "port $port"
+}
+
+# start_server NAME PORT ARGS...: `inngest ARGS` on PORT, waits for its API.
+start_server() {
+    local name=$1 port=$2; shift 2
+    "$INNGEST_CLI" "$@" --host 127.0.0.1 --port "$port" --connect-gateway-port "$(free_port)" \
+        >"$TMP/$name/server.log" 2>&1 &
+    PIDS+=($!)
+    local code; code="$(wait_for 60 200 curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/dev")"
+    check "$name: inngest $1 starts" "$(is "$code" 200)" "$("$INNGEST_CLI" version 2>/dev/null | head -1)"
+}
+
+EXPECTED="system-bus-content-summarize,system-bus-memory/observe-session,system-bus-system-logger,system-bus-system/adr-sync,system-bus-system/content-sync,system-bus-system/health-check,system-bus-transcript-process,system-bus-video-download"
+
+# run_checks NAME API EVENT_KEY [BEARER]: sync and runs, read from the server at API.
+run_checks() {
+    local name=$1 api=$2 key=$3 bearer=${4:-}
+    local log="$TMP/$name/worker.log"
+    local auth=(); [[ -n "$bearer" ]] && auth=(-H "Authorization: Bearer $bearer")
+    get() { curl -s "${auth[@]}" "$api$1"; }
+    send() { curl -s -X POST "$api/e/$key" -H 'Content-Type: application/json' -d "$1" | jq -r '.ids[0]'; }
+    run_of() { get "/v1/events/$1/runs" | jq -c '.data[0] // empty | {status, output}'; }
+    run_status() { run_of "$1" | jq -r '.status'; }
+    functions() { get /dev | jq -r '[.functions[].slug | select(startswith("system-bus-"))] | sort | join(",")'; }
+
+    local got
+    got="$(wait_for 30 1 count_in '"msg":"synced 8 functions' "$log")"
+    check "$name: sync on start (worker POSTs /fn/register)" "$(is "$got" 1)" \
+        "$(grep -m1 -o '"msg":"synced[^}]*' "$log" || grep -m1 'sync' "$log")"
+
+    got="$(wait_for 30 "$EXPECTED" functions)"
+    check "$name: the 8 functions listed by the server" "$(is "$got" "$EXPECTED")" "[$got]"
+
+    # The server stores the URL with 127.0.0.1 rewritten to localhost, so match by name.
+    local app
+    app="$(curl -s "${auth[@]}" -X POST "$api/v0/gql" -H 'Content-Type: application/json' \
+        -d '{"query":"{ apps { name url error sdkLanguage sdkVersion framework functionCount } }"}' \
+        | jq -c '.data.apps[]? | select(.name == "system-bus")')"
+    check "$name: app record without error" \
+        "$(is "$(jq -r '"\(.error) \(.functionCount)"' <<<"${app:-{\}}")" "null 8")" "${app:-no app named system-bus}"
+
+    local event status output
+    event="$(send '{"name":"content/summarized","data":{"title":"Interop check","slug":"interop-check"}}')"
+    status="$(wait_for 60 Completed run_status "$event")"
+    output="$(run_of "$event" | jq -c '.output')"
+    check "$name: system-logger run completes (content/summarized)" \
+        "$(is "$status $(jq -r '.written' <<<"${output:-null}")" "Completed true")" "status $status, output $output"
+
+    local log_id; log_id="$(jq -r '.logId' <<<"${output:-null}")"
+    check "$name: system log line written" \
+        "$(is "$(count_in "\"$log_id\"" "$TMP/$name/vault/system/system-log.jsonl" 2>/dev/null)" 1)" "$log_id"
+
+    # step.sendEvent emitted system/log.written; the server ran system-logger on it too.
+    second_status() {
+        get "/v1/events?name=system/log.written" | jq -r '.data[0].internal_id // empty' \
+            | while read -r id; do run_status "$id"; done
+    }
+    status="$(wait_for 60 Completed second_status)"
+    check "$name: step.sendEvent event delivered and its run completes" "$(is "$status" Completed)" "status '$status'"
+
+    # Several steps in a row: the health check against the empty inventory in the
+    # temp HOME, which checks the worker's own function count over HTTP.
+    event="$(send '{"name":"system/health.requested","data":{}}')"
+    status="$(wait_for 90 Completed run_status "$event")"
+    output="$(run_of "$event" | jq -c '.output')"
+    check "$name: health-check run completes healthy (system/health.requested)" \
+        "$(is "$status $(jq -r '.status' <<<"${output:-null}")" "Completed healthy")" "${output:0:200}"
+}
+
+# --- phase 1: inngest dev ---------------------------------------------------------
+mkdir -p "$TMP/dev"
+DEV_PORT="$(free_port)"; WORKER_PORT="$(free_port)"
+WORKER_URL="http://127.0.0.1:$WORKER_PORT/api/inngest"
+start_worker dev "$WORKER_PORT" INNGEST_DEV="http://127.0.0.1:$DEV_PORT"
+start_server dev "$DEV_PORT" dev --no-discovery --no-poll -u "$WORKER_URL"
+run_checks dev "http://127.0.0.1:$DEV_PORT" NO_EVENT_KEY_SET
+
+# The dev server PUTs the -u URL; the worker answers by registering out of band.
+# (With a 127.0.0.1 -u URL this dev server keeps a second, never-synced app record
+# under that spelling and PUTs it every 5 s; with localhost it would not PUT at all
+# once the worker has synced itself. Either way the worker's answer is what counts.)
+dev_puts() { grep '"method":"PUT"' "$TMP/dev/worker.log" | grep -c '"status":200' || true; }
+got="$(dev_puts)"   # run_checks took long enough for the first PUT
+check "dev: sync initiated by the dev server (PUT on the -u URL) answered 200" "$( ((got >= 1)) && echo 1)" "$got PUTs"
+
+put="$(curl -s -w ' %{http_code}' -X PUT "$WORKER_URL" -H 'X-Inngest-Server-Kind: cloud' -d '{}')"
+check "dev: expected-server-kind mismatch is refused by the dev server" \
+    "$(is "$([[ "$put" == *"server kind"*" 500" ]] && echo y)" y)" "${put:0:120}"
+
+# --- phase 2: inngest start, signed ------------------------------------------------
+mkdir -p "$TMP/start"
+START_PORT="$(free_port)"; WORKER_PORT="$(free_port)"
+SIGNING_KEY="$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+EVENT_KEY="interop$(python3 -c 'import secrets; print(secrets.token_hex(8))')"
+start_worker start "$WORKER_PORT" INNGEST_BASE_URL="http://127.0.0.1:$START_PORT" \
+    INNGEST_SIGNING_KEY="$SIGNING_KEY" INNGEST_EVENT_KEY="$EVENT_KEY"
+start_server start "$START_PORT" start --signing-key "$SIGNING_KEY" --event-key "$EVENT_KEY" \
+    --sqlite-dir "$TMP/start/db" -u "http://127.0.0.1:$WORKER_PORT/api/inngest"
+run_checks start "http://127.0.0.1:$START_PORT" "$EVENT_KEY" "$SIGNING_KEY"
+
+refused="$(count_in 'refused an Inngest' "$TMP/start/worker.log")"
+check "start: every signed call verified (no refusals in the worker log)" "$(is "$refused" 0)"
+
+echo "$PASSED passed, $FAILED failed"
+[[ "$FAILED" == 0 ]]
