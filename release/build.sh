@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the release worker exactly as start.sh runs it and bench/rss measures
-# it. Extra arguments go to `swift build` (e.g. --show-bin-path).
+# it. `--product NAME` (as the first arguments) builds another product the
+# same way (bench/serve builds its ServeBenchApp so); other arguments go to
+# `swift build` (e.g. --show-bin-path).
 #
 # On Linux the link is tuned for a small idle RSS (see bench/rss/run.sh):
 #   * The Swift stdlib and Foundation are linked statically: only the pages the
@@ -13,15 +15,21 @@
 #     start. SwiftPM takes a system library's link flags from pkg-config, so a
 #     private pkg-config directory points it at a directory holding only the
 #     archives. A library without its archive stays a shared library.
-#   * release/worker.order lists the functions that run from launch until the
-#     worker is idle; lld places them side by side, so start-up touches about
-#     2 MB of code instead of 9 MB scattered over 17 MB. release/order.sh
-#     regenerates it after larger changes. A stale list costs memory, never
-#     correctness: symbols it names that no longer exist are skipped.
+#   * release/<product>.order lists the functions that run from launch until
+#     the program is idle; lld places them side by side (our modules are
+#     compiled with one section per function for this), so start-up touches
+#     about 5 MB of code instead of 10 MB scattered over 17 MB. The kernel
+#     maps code in 64 kB blocks around each first touch, which is why
+#     scattered code costs so much. release/order.sh regenerates the lists
+#     after larger changes. A stale list costs memory, never correctness:
+#     names it lists that no longer exist are skipped.
 # Elsewhere (macOS) this is a plain `swift build -c release --product worker`.
 # RELEASE_LINK_MAP=file also writes the linker's map (where each function went).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+product=worker
+if [ "${1:-}" = --product ]; then product=$2; shift 2; fi
+order=release/$product.order
 
 flags=()
 if [ "$(uname -s)" = Linux ]; then
@@ -49,14 +57,14 @@ if [ "$(uname -s)" = Linux ]; then
   export PKG_CONFIG_PATH="$static_dir/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
   flags+=(-Xlinker "-L$static_dir/lib")
 
-  if [ -s release/worker.order ]; then
-    flags+=(-Xlinker "--symbol-ordering-file=$PWD/release/worker.order" -Xlinker --no-warn-symbol-ordering)
+  if [ -s "$order" ]; then
+    flags+=(-Xlinker "--symbol-ordering-file=$PWD/$order" -Xlinker --no-warn-symbol-ordering)
   fi
 fi
 [ -n "${RELEASE_LINK_MAP:-}" ] && flags+=(-Xlinker "-Map=$RELEASE_LINK_MAP")
 
 # SwiftPM does not know the link depends on the order file: a binary older
 # than the list is removed, so that it is linked again.
-bin="$(swift build -c release --product worker ${flags[@]+"${flags[@]}"} --show-bin-path)/worker"
-if [ -e "$bin" ] && [ -e release/worker.order ] && [ release/worker.order -nt "$bin" ]; then rm -f "$bin"; fi
-exec swift build -c release --product worker ${flags[@]+"${flags[@]}"} "$@"
+bin="$(swift build -c release --product "$product" ${flags[@]+"${flags[@]}"} --show-bin-path)/$product"
+if [ -e "$bin" ] && [ -e "$order" ] && [ "$order" -nt "$bin" ]; then rm -f "$bin"; fi
+exec swift build -c release --product "$product" ${flags[@]+"${flags[@]}"} "$@"

@@ -136,7 +136,7 @@ def main():
     target_a = f"/api/inngest?fnId={APP}-one-step&stepId=step"
     target_b = f"/api/inngest?fnId={APP}-many-steps&stepId=step"
 
-    build = os.environ.get("BUILD_DIR", os.path.join(REPO, ".build-static", "release"))
+    build = os.environ.get("BUILD_DIR", os.path.join(REPO, ".build", "release"))
     swift_bin = os.path.join(build, "ServeBenchApp")
     worker_bin = os.path.join(build, "worker")
     results, startup, startup_range, rss = {}, {}, {}, {}

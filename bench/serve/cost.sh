@@ -3,7 +3,7 @@
 # (callgrind counts instructions, so other load on the machine does not
 # matter), for A and for B at 10, 50 and 200 memoised 1 KB steps, and the
 # per-step slope, which shows B's cost is linear in the number of steps.
-# Needs the static release build run.sh makes.
+# Uses the release build run.sh makes (profile.sh builds it if missing).
 set -euo pipefail
 cd "$(dirname "$0")"
 n=${N:-100}

@@ -3,11 +3,12 @@
 # app under valgrind, sends N requests of one scenario, prints the top
 # functions (self cost) and the instructions per request.
 #   profile.sh [A|B10|B50|B200] [N]
-# Needs the static release build run.sh makes (.build-static/release/ServeBenchApp).
+# Uses the release build run.sh makes (release/build.sh), building it if missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 scenario=${1:-B50}; n=${2:-200}
-bin=../../.build-static/release/ServeBenchApp
+bin=$(cd ../.. && bash release/build.sh --product ServeBenchApp --show-bin-path)/ServeBenchApp
+[ -x "$bin" ] || (cd ../.. && bash release/build.sh --product ServeBenchApp >&2)
 out=../out/serve; mkdir -p "$out"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 rm -f "$out"/callgrind.out.*
