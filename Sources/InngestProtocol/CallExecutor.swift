@@ -88,8 +88,16 @@ struct CallExecutor: Sendable {
         runtime.beginExecuting(step.userId)
         do { result = .success(try await execute()) } catch { result = .failure(error) }
         runtime.endExecuting()
-        if case .success(let data) = result, case let size = data.serializedBytes().count, size > Self.maxStepOutputBytes {
-            result = .failure(NonRetriableError("step \"\(step.userId)\" returned \(size) bytes; Inngest stores at most \(Self.maxStepOutputBytes) bytes per step (return a reference instead)"))
+        // Serialized once: measured here against the limit, and sent as is
+        // unless middleware may have replaced the result.
+        var serialized: [UInt8]?
+        if case .success(let data) = result {
+            let bytes = data.serializedBytes()
+            if bytes.count > Self.maxStepOutputBytes {
+                result = .failure(NonRetriableError("step \"\(step.userId)\" returned \(bytes.count) bytes; Inngest stores at most \(Self.maxStepOutputBytes) bytes per step (return a reference instead)"))
+            } else {
+                serialized = bytes
+            }
         }
         await afterExecution(call)
 
@@ -97,8 +105,9 @@ struct CallExecutor: Sendable {
         case .success(let data):
             var output = MiddlewareOutput(call: call, stepId: step.userId, result: data, error: nil)
             for m in middleware { await m.transformOutput(&output) }
-            let op = GeneratorOp(op: .stepRun, id: step.hashedId, name: step.userId,
+            var op = GeneratorOp(op: .stepRun, id: step.hashedId, name: step.userId,
                                  opts: step.runOpts, data: output.result ?? .null)
+            if middleware.isEmpty { op.serializedData = serialized }
             return .steps([op], noRetry: false, retryAfter: nil)
         case .failure(let error):
             var output = MiddlewareOutput(call: call, stepId: step.userId, result: nil, error: ErrorSerializer.serialize(error))

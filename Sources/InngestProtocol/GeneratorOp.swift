@@ -25,9 +25,15 @@ public struct GeneratorOp: Sendable, Equatable {
     public var displayName: String
     public var opts: JSON?
     /// Raw result for `StepRun`; absent (sent as `null`) otherwise.
-    public var data: JSON?
+    public var data: JSON? { didSet { serializedData = nil } }
     /// `{name, message, stack}` for `StepError`/`StepFailed`.
     public var error: JSON?
+    /// `data` already serialized, when whoever built the op had to serialize
+    /// it anyway (the executor does, to hold a step's output to the size
+    /// limit), so the response reuses these bytes instead of serializing a
+    /// possibly 4 MB value a second time. Always exactly `data`'s bytes
+    /// (changing `data` drops them), hence left out of equality.
+    var serializedData: [UInt8]?
 
     public init(op: Opcode, id: String, name: String, displayName: String? = nil,
                 opts: JSON? = nil, data: JSON? = nil, error: JSON? = nil) {
@@ -41,7 +47,24 @@ public struct GeneratorOp: Sendable, Equatable {
     }
 
     /// The wire object. Key order is fixed so responses are byte-stable.
-    public var json: JSON {
+    public var json: JSON { .object(fields(withData: true)) }
+
+    /// Appends the serialized wire object to `out`: the same bytes as
+    /// `json.serializedBytes()`, with `serializedData` spliced in when present
+    /// (`data` is the last key, so it goes right before the closing brace).
+    func serialize(into out: inout [UInt8]) {
+        guard let serializedData else {
+            out.append(contentsOf: json.serializedBytes())
+            return
+        }
+        let head = JSON.object(fields(withData: false)).serializedBytes()
+        out.append(contentsOf: head.dropLast())  // the closing brace
+        out.append(contentsOf: #","data":"#.utf8)
+        out.append(contentsOf: serializedData)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    private func fields(withData: Bool) -> JSONObject {
         var o = JSONObject()
         o["op"] = .string(op.rawValue)
         o["id"] = .string(id)
@@ -49,7 +72,12 @@ public struct GeneratorOp: Sendable, Equatable {
         o["displayName"] = .string(displayName)
         if let opts { o["opts"] = opts }
         if let error { o["error"] = error }
-        o["data"] = data ?? .null
-        return .object(o)
+        if withData { o["data"] = data ?? .null }
+        return o
+    }
+
+    public static func == (a: GeneratorOp, b: GeneratorOp) -> Bool {
+        a.op == b.op && a.id == b.id && a.name == b.name && a.displayName == b.displayName
+            && a.opts == b.opts && a.data == b.data && a.error == b.error
     }
 }

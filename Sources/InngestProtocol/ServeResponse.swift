@@ -37,7 +37,13 @@ struct ServeResponse {
         case .steps(let ops, let noRetry, let retryAfter):
             var headers = [("X-Inngest-No-Retry", noRetry ? "true" : "false")]
             if let retryAfter { headers.append(("Retry-After", retryAfter)) }
-            return json(206, .array(ops.map(\.json)), headers: headers, signWith: key, now: now)
+            var body: [UInt8] = [UInt8(ascii: "[")]
+            for (i, op) in ops.enumerated() {
+                if i > 0 { body.append(UInt8(ascii: ",")) }
+                op.serialize(into: &body)
+            }
+            body.append(UInt8(ascii: "]"))
+            return bytes(206, body, headers: headers, signWith: key, now: now)
         case .failed(let error, let retriable, let retryAfter):
             var headers = [("X-Inngest-No-Retry", retriable ? "false" : "true")]
             if let retryAfter { headers.append(("Retry-After", retryAfter)) }

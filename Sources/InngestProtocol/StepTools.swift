@@ -240,6 +240,12 @@ public struct StepTools: Sendable {
 
     /// Resolves one step: returns its memoised result, throws its memoised error,
     /// or records it as new and stops the branch.
+    ///
+    /// Always inlined: replay walks every memoised step through here, and as a
+    /// separate async call each one paid for an async frame and an executor
+    /// check (measured with bench/serve/cost.sh: +640 instructions per memoised
+    /// step when an unrelated change to `GeneratorOp` tipped the inliner).
+    @inline(__always)
     private func step(_ id: String, op: GeneratorOp.Opcode, opts: JSON?, runOpts: JSON?,
                       execute: (@Sendable () async throws -> JSON)?) async throws -> JSON {
         let (hashed, lookup) = try runtime.lookup(id)

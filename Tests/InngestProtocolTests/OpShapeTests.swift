@@ -341,4 +341,32 @@ final class CapturingLogSink: InngestLogSink, @unchecked Sendable {
         #expect(r.json?[0]?["op"] == "StepError")
         #expect(r.json?[0]?["error"]?["message"]?.stringValue?.contains("at most 4194304 bytes") == true)
     }
+
+    /// Exactly at the limit the step succeeds, and the bytes measured for the
+    /// limit are what the response carries: the same body, byte for byte, as
+    /// serializing the op afresh.
+    @Test func stepOutputAtTheLimitIsSentByteForByte() async {
+        let text = String(repeating: "x", count: CallExecutor.maxStepOutputBytes - 2)  // plus two quotes
+        let fn = InngestFunction(id: "edge", triggers: [.event("e")]) { ctx in
+            _ = try await ctx.step.run("edge") { text }
+        }
+        let r = await OpShapeTests.call(fn)
+        #expect(r.status == 206)
+        let expected = JSON.array([GeneratorOp(op: .stepRun, id: Digest_sha1("edge"), name: "edge", data: .string(text)).json])
+        #expect(r.bodyBytes == expected.serializedBytes())
+    }
+
+    /// The spliced form equals the plain one whatever precedes `data`.
+    @Test func serializedDataIsSplicedWhereDataWouldBe() {
+        var op = GeneratorOp(op: .stepRun, id: "h", name: "a \"quoted\" id", opts: ["type": "step", "n": 1],
+                             data: ["k": [1, "\u{1}", nil]])
+        op.serializedData = op.data?.serializedBytes()
+        var spliced: [UInt8] = []
+        op.serialize(into: &spliced)
+        #expect(spliced == op.json.serializedBytes())
+        #expect(op == GeneratorOp(op: .stepRun, id: "h", name: "a \"quoted\" id", opts: ["type": "step", "n": 1],
+                                  data: ["k": [1, "\u{1}", nil]]))
+        op.data = "changed"
+        #expect(op.serializedData == nil)
+    }
 }
