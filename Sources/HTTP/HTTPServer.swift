@@ -46,6 +46,8 @@ public final class HTTPServer: Sendable {
         var listenerFDs: [Int32]
         var port: Int
         var acceptors: Task<Void, Never>
+        /// The shutdown under way, which every `shutdown` call awaits.
+        var stopping: Task<Void, Never>?
     }
 
     public let configuration: HTTPServerConfiguration
@@ -159,8 +161,23 @@ public final class HTTPServer: Sendable {
     /// The listeners stop before idle connections are closed, so a client
     /// that sees its kept-alive connection closed and reconnects is refused,
     /// not accepted by a server on its way out.
+    ///
+    /// Only the first call shuts down (later ones wait for it), so a second
+    /// call never closes descriptor numbers the kernel may have handed out
+    /// again. It runs in its own task, so a cancelled caller neither skips
+    /// the drain nor turns its waits into a busy loop.
     public func shutdown(drain: Double = 10) async {
-        guard let state = running.withLock({ $0 }) else { return }
+        let stopping: Task<Void, Never>? = running.withLock { state in
+            guard let current = state else { return nil }
+            if let stopping = current.stopping { return stopping }
+            let stopping = Task { await self.stop(current, drain: drain) }
+            state?.stopping = stopping
+            return stopping
+        }
+        await stopping?.value
+    }
+
+    private func stop(_ state: Running, drain: Double) async {
         registry.startDraining()
         Self.stopAccepting(state)
         // Prompt: the acceptors' waits were cancelled, and one that accepts

@@ -160,6 +160,42 @@ import Testing
         #expect(registry.openCount == 0)
     }
 
+    /// A second shutdown (here while the first is still draining, then after
+    /// it) waits for the first and touches nothing: it must not close the
+    /// old descriptor numbers, which a server started since may now hold.
+    @Test func repeatedShutdownWaitsForTheFirstAndClosesNothingTwice() async throws {
+        let gate = Gate()
+        let started = Gate()
+        let first = HTTPServer(configuration: HTTPServerConfiguration(), handler: ClosureHTTPHandler { _ in
+            started.open()
+            await gate.wait()
+            return HTTPResponse(status: 200)
+        })
+        try first.start()
+        let busy = try await RawConnection(port: first.port)
+        try await busy.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        await started.wait()
+        let returned = Locked(0)
+        let one = Task { await first.shutdown(drain: 10); returned.withLock { $0 += 1 } }
+        let two = Task { await first.shutdown(drain: 10); returned.withLock { $0 += 1 } }
+        try await Task.sleep(nanoseconds: 100_000_000)
+        #expect(returned.withLock { $0 } == 0, "neither call returns while a request is still in flight")
+        gate.open()
+        #expect(try await busy.response().status == 200)
+        await one.value
+        await two.value
+        #expect(first.openConnections == 0)
+
+        try await withServer(handler: echoHandler) { second in
+            await first.shutdown(drain: 10)
+            for _ in 0..<4 {
+                let c = try await RawConnection(port: second.port)
+                try await c.send("GET /still HTTP/1.1\r\nHost: t\r\n\r\n")
+                #expect(try await c.response().headers["X-Path"] == "/still")
+            }
+        }
+    }
+
     @Test func drainDeadlineCutsAHandlerThatNeverFinishes() async throws {
         let gate = Gate()
         let server = HTTPServer(configuration: HTTPServerConfiguration(), handler: ClosureHTTPHandler { _ in
