@@ -89,7 +89,7 @@ struct CallExecutor: Sendable {
         do { result = .success(try await execute()) } catch { result = .failure(error) }
         runtime.endExecuting()
         // Serialized once: measured here against the limit, and sent as is
-        // unless middleware may have replaced the result.
+        // unless a middleware wrote the result.
         var serialized: [UInt8]?
         if case .success(let data) = result {
             let bytes = data.serializedBytes()
@@ -107,7 +107,7 @@ struct CallExecutor: Sendable {
             for m in middleware { await m.transformOutput(&output) }
             var op = GeneratorOp(op: .stepRun, id: step.hashedId, name: step.userId,
                                  opts: step.runOpts, data: output.result ?? .null)
-            if middleware.isEmpty { op.serializedData = serialized }
+            if !output.resultWasWritten { op.serializedData = serialized }
             return .steps([op], noRetry: false, retryAfter: nil)
         case .failure(let error):
             var output = MiddlewareOutput(call: call, stepId: step.userId, result: nil, error: ErrorSerializer.serialize(error))

@@ -48,7 +48,10 @@ public struct MiddlewareOutput: Sendable {
     /// The user's step id, or nil for the function's own result.
     public let stepId: String?
     /// The value, when the step or function succeeded.
-    public var result: JSON?
+    public var result: JSON? { didSet { resultWasWritten = true } }
     /// The error, when it failed: `{name, message, stack}`.
     public var error: JSON?
+    /// Whether a middleware wrote `result`. Until one does, the executor
+    /// sends the bytes it already serialized for the step-size check.
+    var resultWasWritten = false
 }

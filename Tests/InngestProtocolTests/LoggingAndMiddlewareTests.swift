@@ -69,4 +69,28 @@ import JSON
         #expect(last.json == ["wrapped": true])
         #expect(Array(recorder.events.dropFirst(4)) == ["input test/event", "before mw", "after", "output function"])
     }
+
+    /// Edits a step's result in place (through a subscript, not a whole new value).
+    struct StepResultEditor: InngestMiddleware {
+        func transformOutput(_ output: inout MiddlewareOutput) async {
+            if output.stepId == "a" { output.result?["edited"] = true }
+        }
+    }
+
+    /// The executor sends the bytes it serialized for the size check only while
+    /// no middleware wrote the result: an edit is what goes out, and a
+    /// middleware that only looks (the default hook) changes nothing.
+    @Test func stepResultEditedByMiddlewareIsWhatIsSent() async {
+        let fn = InngestFunction(id: "mw", triggers: [.event("e")]) { ctx in
+            _ = try await ctx.step.run("a") { ["n": 1] as JSON }
+        }
+        let edited = await devInngest([fn], middleware: [StepResultEditor()])
+            .handler.handle(CallBody.request(fnId: "test-app-mw", body: CallBody.make()))
+        #expect(edited.json?[0]?["data"] == ["n": 1, "edited": true])
+
+        let untouched = await devInngest([fn], middleware: [Recorder()])
+            .handler.handle(CallBody.request(fnId: "test-app-mw", body: CallBody.make()))
+        let fresh = JSON.array([GeneratorOp(op: .stepRun, id: Digest_sha1("a"), name: "a", data: ["n": 1]).json])
+        #expect(untouched.bodyBytes == fresh.serializedBytes())
+    }
 }
