@@ -14,7 +14,8 @@
 # here), WORKER_BIN (default .build/debug/worker, built with `swift build` when
 # missing), INTEROP_NETNS (default 1 on Linux: run everything in a new network
 # namespace that has only loopback, via `unshare -rn`, so nothing can leave
-# 127.0.0.1 even where the server binds wider), INTEROP_KEEP=1 keeps the logs.
+# 127.0.0.1 even where the server binds wider), INTEROP_SDK_APP (default 1: also run
+# the SDK test app in sdk-app/ against each server), INTEROP_KEEP=1 keeps the logs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -29,6 +30,12 @@ done
 WORKER_BIN="${WORKER_BIN:-.build/debug/worker}"
 [[ -x "$WORKER_BIN" ]] || swift build --product worker >&2
 export WORKER_BIN
+SDK_APP=""
+if [[ "${INTEROP_SDK_APP:-1}" == 1 ]]; then
+    swift build --package-path bench/interop/sdk-app >&2
+    SDK_APP="$(swift build --package-path bench/interop/sdk-app --show-bin-path)/InteropApp"
+fi
+export SDK_APP
 
 if [[ "$(uname)" == Linux && "${INTEROP_NETNS:-1}" == 1 && -z "${INTEROP_IN_NETNS:-}" ]] \
         && command -v unshare >/dev/null && command -v ip >/dev/null; then
@@ -168,6 +175,23 @@ put="$(curl -s -w ' %{http_code}' -X PUT "$WORKER_URL" -H 'X-Inngest-Server-Kind
 check "dev: expected-server-kind mismatch is refused by the dev server" \
     "$(is "$([[ "$put" == *"server kind"*" 500" ]] && echo y)" y)" "${put:0:120}"
 
+# sdk_app NAME VAR=VALUE...: the SDK test app (bench/interop/sdk-app) against the same
+# server: every step tool, error path and flow-control option, one PASS/FAIL line each.
+sdk_app() {
+    local name=$1; shift
+    [[ -n "$SDK_APP" ]] || return 0
+    local out
+    out="$(env -i PATH="$PATH" HOME="$TMP" "$@" "$SDK_APP" "$(free_port)" 2>"$TMP/$name/sdk-app.log" || true)"
+    while IFS= read -r line; do
+        case "$line" in
+            "PASS "*) check "$name: ${line#PASS sdk-app: }" 1 ;;
+            "FAIL "*) local text="${line#FAIL sdk-app: }"; check "$name: ${text%%: *}" 0 "${text#*: }" ;;
+        esac
+    done <<<"$out"
+    [[ "$out" == *"sdk-app: "*" passed, "* ]] || check "$name: sdk-app finishes" 0 "$(tail -3 "$TMP/$name/sdk-app.log")"
+}
+sdk_app dev INNGEST_DEV="http://127.0.0.1:$DEV_PORT"
+
 # --- phase 2: inngest start, signed ------------------------------------------------
 mkdir -p "$TMP/start"
 START_PORT="$(free_port)"; WORKER_PORT="$(free_port)"
@@ -181,6 +205,8 @@ run_checks start "http://127.0.0.1:$START_PORT" "$EVENT_KEY" "$SIGNING_KEY"
 
 refused="$(count_in 'refused an Inngest' "$TMP/start/worker.log")"
 check "start: every signed call verified (no refusals in the worker log)" "$(is "$refused" 0)"
+sdk_app start INNGEST_BASE_URL="http://127.0.0.1:$START_PORT" INNGEST_SIGNING_KEY="$SIGNING_KEY" \
+    INNGEST_EVENT_KEY="$EVENT_KEY"
 
 echo "$PASSED passed, $FAILED failed"
 [[ "$FAILED" == 0 ]]

@@ -1,0 +1,17 @@
+// swift-tools-version:6.0
+//
+// A separate package (not part of the joelclaw package and its CI build): an app
+// written against the InngestSDK product, whose functions exercise every step tool,
+// and checks that drive them through a real Inngest server. Run it through
+// ../real-server.sh, which supplies the server.
+import PackageDescription
+
+let package = Package(
+    name: "interop-sdk-app",
+    platforms: [.macOS(.v14)],
+    dependencies: [.package(name: "joelclaw-system-bus", path: "../../..")],
+    targets: [
+        .executableTarget(name: "InteropApp",
+                          dependencies: [.product(name: "InngestSDK", package: "joelclaw-system-bus")]),
+    ]
+)
