@@ -145,7 +145,8 @@ enum Scenarios {
         },
         Scenario("RetryAfterError") { c in
             let waited = try await c.output(of: "interop/retry.after")["waited"]?.numberValue?.doubleValue ?? 0
-            try c.expect(waited >= 2.5, "retried after \(waited) s, asked for 3 s")
+            // The server counts from the current second, truncated: up to 1 s early.
+            try c.expect(waited >= 1.9, "retried after \(waited) s, asked for 3 s")
             return "retried after \(String(format: "%.1f", waited)) s"
         },
         Scenario("NonRetriableError in a step, caught as StepError") { c in
@@ -203,8 +204,9 @@ enum Scenarios {
             var ids: [String] = []
             for i in 1...3 { ids.append(try await c.send("interop/debounce", ["key": .string("d\(c.key)"), "i": .number(JSONNumber(i))])) }
             let out = try c.completed(try await c.api.endedRun(ofEvent: ids[2], deadline: 30))
-            let first = try await c.api.runs(ofEvent: ids[0])
-            try c.expect(out == 3 && first.isEmpty, "output \(out.serialized()), runs of the first event: \(first.count)")
+            var runIds = Set<String>()
+            for id in ids { for run in try await c.api.runs(ofEvent: id) { runIds.insert(run.id) } }
+            try c.expect(out == 3 && runIds.count == 1, "output \(out.serialized()), distinct runs: \(runIds.count)")
             return "one run, with the last event"
         },
         Scenario("concurrency, throttle, rateLimit, priority, idempotency, timeouts accepted") { c in
