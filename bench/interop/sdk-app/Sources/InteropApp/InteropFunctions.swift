@@ -171,7 +171,7 @@ enum InteropFunctions {
                 try await ctx.step.run("ok") { "configured ok" }
             },
             InngestFunction(id: "debounced", triggers: [.event("interop/debounce")],
-                            config: .init(debounce: .init(period: .seconds(2), key: "event.data.key"))) { ctx in
+                            config: .init(debounce: .init(period: .seconds(10), key: "event.data.key"))) { ctx in
                 ctx.event.data["i"] ?? .null
             },
             InngestFunction(id: "every-minute", triggers: [.cron("* * * * *"), .cron("TZ=Europe/Paris * * * * *")]) { ctx in
