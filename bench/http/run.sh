@@ -24,8 +24,9 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-swift build -c release --product worker >/dev/null
-WORKER="$(swift build -c release --show-bin-path)/worker"
+# The worker exactly as start.sh builds and runs it (release/build.sh).
+bash release/build.sh >/dev/null
+WORKER="$(bash release/build.sh --show-bin-path)/worker"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 TMP=$(mktemp -d)

@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-5}
 
-swift build -c release --product joelclaw >/dev/null
+bash release/build.sh --product joelclaw >/dev/null  # built as the worker is (release/build.sh)
 bin=.build/release/joelclaw
 work=$(mktemp -d)
 trap 'kill "$listener" 2>/dev/null || true; rm -rf "$work"' EXIT
