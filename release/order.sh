@@ -9,9 +9,10 @@
 # Each binary is built with release/build.sh and run under callgrind, idle for
 # ORDER_SETTLE_SECONDS (default 20; valgrind is slow), then stopped with
 # SIGTERM. The worker runs twice, as bench/rss/run.sh runs it: with an external
-# engine that is down (sync keeps retrying) and with the embedded engine. The
-# bench/serve app answers one introspection request first, as bench/serve
-# does before it reads the idle RSS. A list is the union of its runs, sorted
+# engine that is down (sync keeps retrying) and with the embedded engine, and
+# answers a first /health, /api/inngest or /metrics request in each (the
+# benchmarks read "idle" after one). The bench/serve app answers one
+# introspection request, as bench/serve does before it reads the idle RSS. A list is the union of its runs, sorted
 # by name so that a diff shows what changed. Nothing here talks to anything
 # but 127.0.0.1.
 set -euo pipefail
@@ -39,8 +40,11 @@ profile() {
     valgrind --tool=callgrind --demangle=no --callgrind-out-file="$scratch/$name.cg" "$@" >"$home/log" 2>&1 &
   vg=$!
   sleep "$settle"
-  [ -z "${ORDER_REQUEST:-}" ] || curl -fsS -o /dev/null "$ORDER_REQUEST" || { echo "$name: $ORDER_REQUEST failed" >&2; exit 1; }
-  [ -z "${ORDER_REQUEST:-}" ] || sleep 2
+  local url
+  for url in ${ORDER_REQUESTS:-}; do
+    curl -fsS -o /dev/null "$url" || { echo "$name: GET $url failed" >&2; exit 1; }
+  done
+  [ -z "${ORDER_REQUESTS:-}" ] || sleep 2
   kill -0 "$vg" 2>/dev/null || { echo "$name: exited early; its log:" >&2; cat "$home/log" >&2; exit 1; }
   kill -TERM "$vg"; wait "$vg" 2>/dev/null || true; vg=
   echo "profiled $name" >&2
@@ -52,13 +56,17 @@ for product in "${products[@]}"; do
   rm -f "$scratch"/*.cg
   case $product in
     worker)
-      profile worker-external INNGEST_DEV=http://127.0.0.1:9 -- "$bin" --host 127.0.0.1 --port 0 --engine external
-      profile worker-embedded INNGEST_DEV= -- "$bin" --host 127.0.0.1 --port 0 --engine auto \
+      port=$(free_port)
+      ORDER_REQUESTS="http://127.0.0.1:$port/health http://127.0.0.1:$port/api/inngest" \
+        profile worker-external INNGEST_DEV=http://127.0.0.1:9 -- "$bin" --host 127.0.0.1 --port "$port" --engine external
+      port=$(free_port)
+      ORDER_REQUESTS="http://127.0.0.1:$port/health http://127.0.0.1:$port/metrics" \
+        profile worker-embedded INNGEST_DEV= -- "$bin" --host 127.0.0.1 --port "$port" --engine auto \
         --engine-db "$scratch/engine.db" --engine-address 127.0.0.1:0
       ;;
     ServeBenchApp)
       port=$(free_port)
-      ORDER_REQUEST="http://127.0.0.1:$port/api/inngest" profile app INNGEST_DEV=1 -- "$bin" "$port"
+      ORDER_REQUESTS="http://127.0.0.1:$port/api/inngest" profile app INNGEST_DEV=1 -- "$bin" "$port"
       ;;
     *) echo "release/order.sh: no profile for $product" >&2; exit 2 ;;
   esac

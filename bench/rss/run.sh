@@ -7,7 +7,8 @@
 # engine on a temporary database. HOME and XDG_STATE_HOME point at a temporary
 # directory, so nothing touches real state. After RSS_SETTLE_SECONDS (default
 # 2) it prints VmRSS, RssAnon, RssFile and the mappings with the most resident
-# memory (/proc/PID/smaps; Linux only).
+# memory (/proc/PID/smaps; Linux only), then VmRSS again after the worker
+# answered GET /health and GET /api/inngest (needs curl).
 #
 #   bash bench/rss/run.sh            # RSS_TOP=12 mappings per mode by default
 set -euo pipefail
@@ -47,6 +48,15 @@ measure() {
   awk '/^[0-9a-f]+-[0-9a-f]+ / { name = ($6 == "" ? "[anonymous]" : $6) " " $2 }
        /^Rss:/ { if ($2 > 0) rss[name] += $2 }
        END { for (n in rss) printf "  %6d kB  %s\n", rss[n], n }' "/proc/$pid/smaps" | sort -rn | head -n "$top"
+  # The same worker after answering its first requests (what bench/http and
+  # bench/serve read as idle): each new code path adds the pages it touches.
+  local port
+  port=$(sed -n 's/.*"msg":"listening".*"port":\([0-9]*\).*/\1/p' "$home/log" | head -n 1)
+  if [ -n "$port" ] && curl -fsS -o /dev/null "http://127.0.0.1:$port/health" &&
+     curl -fsS -o /dev/null "http://127.0.0.1:$port/api/inngest"; then
+    sleep 1
+    printf '  after GET /health and /api/inngest: VmRSS %6d kB  RssAnon %6d kB\n' "$(field VmRSS)" "$(field RssAnon)"
+  fi
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
 }
 

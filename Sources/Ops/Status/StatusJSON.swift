@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import JSON
 
 /// The `joelclaw status --json` document, schema `joelclaw.status.v1`.
@@ -53,9 +54,6 @@ public enum StatusJSON {
 
     /// RFC 3339 UTC with milliseconds, e.g. `2026-02-16T17:28:00.000Z`.
     static func timestamp(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: date)
+        UTCTimestamp.rfc3339(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded()))
     }
 }
