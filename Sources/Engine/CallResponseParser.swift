@@ -78,7 +78,7 @@ enum CallResponseParser {
     static func retryAfter(_ text: String, now: Int64) -> Int64? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.count <= 7, let seconds = Int64(trimmed) { return now + seconds * 1000 }
-        if let date = DurationText.parseDate(trimmed) { return Int64(date.timeIntervalSince1970 * 1000) }
+        if let milliseconds = UTCTimestamp.milliseconds(rfc3339: trimmed) { return milliseconds }
         let http = DateFormatter()
         http.locale = Locale(identifier: "en_US_POSIX")
         http.timeZone = TimeZone(identifier: "GMT")

@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 
 /// Inngest's duration strings: one or more `<number><unit>` groups, units
 /// `ms`, `s`, `m`, `h`, `d`, `w` (e.g. `500ms`, `30s`, `2h45m`, `7d`).
@@ -35,16 +36,9 @@ public enum DurationText {
     /// A sleep target: a duration from `now`, or an absolute RFC 3339 time
     /// (strings of 10+ characters are tried as dates first, as the server does).
     public static func deadline(_ text: String, now: Int64) -> Int64? {
-        if text.count >= 10, let date = parseDate(text) {
-            return Int64((date.timeIntervalSince1970 * 1000).rounded())
+        if text.count >= 10, let milliseconds = UTCTimestamp.milliseconds(rfc3339: text) {
+            return milliseconds
         }
         return milliseconds(text).map { now + $0 }
-    }
-
-    static func parseDate(_ text: String) -> Date? {
-        let withFraction = ISO8601DateFormatter()
-        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let d = withFraction.date(from: text) { return d }
-        return ISO8601DateFormatter().date(from: text)
     }
 }

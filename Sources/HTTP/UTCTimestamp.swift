@@ -5,7 +5,8 @@ import Darwin
 #endif
 
 /// RFC 3339 timestamps in UTC, e.g. `2026-08-22T10:00:00.123Z`: log lines,
-/// /health, the SDK's and the engine's wire formats all use this one.
+/// /health, the SDK's and the engine's wire formats all use this one, and the
+/// parser the engine and the functions read such times with.
 ///
 /// Computed arithmetically, without a date formatter: Foundation's formatters
 /// go through ICU, which is slow on Linux and, on first use, maps megabytes of
@@ -45,6 +46,65 @@ public enum UTCTimestamp {
         append(secondOfDay % 60, width: 2)
         if millis != 0 || alwaysMilliseconds { text += "."; append(millis, width: 3) }
         return text + "Z"
+    }
+
+    /// Unix milliseconds of an RFC 3339 date-time such as
+    /// `2026-08-22T10:00:00Z`, `2026-08-22T12:00:00.5+02:00` or
+    /// `2026-08-22t10:00:00z`; nil for anything else. Fractions beyond
+    /// milliseconds are cut off; a leap second (`:60`) counts as the next second.
+    public static func milliseconds(rfc3339 text: String) -> Int64? {
+        let b = Array(text.utf8)
+        func number(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= b.count else { return nil }
+            var value = 0
+            for i in from..<from + count {
+                guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
+                value = value * 10 + Int(b[i] - 0x30)
+            }
+            return value
+        }
+        func byte(_ i: Int, _ allowed: UInt8...) -> Bool { i < b.count && allowed.contains(b[i]) }
+        guard let year = number(0, 4), byte(4, 0x2D), let month = number(5, 2), byte(7, 0x2D),
+              let day = number(8, 2), byte(10, 0x54, 0x74), let hour = number(11, 2), byte(13, 0x3A),
+              let minute = number(14, 2), byte(16, 0x3A), let second = number(17, 2),
+              (1...12).contains(month), hour < 24, minute < 60, second <= 60
+        else { return nil }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard day >= 1, day <= monthDays[month - 1] else { return nil }
+
+        var i = 19
+        var millis = 0
+        if byte(i, 0x2E) {
+            i += 1
+            let start = i
+            while i < b.count, b[i] >= 0x30, b[i] <= 0x39 {
+                if i - start < 3 { millis = millis * 10 + Int(b[i] - 0x30) }
+                i += 1
+            }
+            guard i > start else { return nil }
+            for _ in min(i - start, 3)..<3 { millis *= 10 }
+        }
+        var offsetMinutes = 0
+        if byte(i, 0x5A, 0x7A) {
+            i += 1
+        } else if byte(i, 0x2B, 0x2D), let h = number(i + 1, 2), byte(i + 3, 0x3A), let m = number(i + 4, 2), h < 24, m < 60 {
+            offsetMinutes = (h * 60 + m) * (b[i] == 0x2D ? -1 : 1)
+            i += 6
+        } else {
+            return nil
+        }
+        guard i == b.count else { return nil }
+
+        // Days since 1970-01-01 from the civil date (Howard Hinnant's algorithm).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = Int64(era * 146097 + dayOfEra - 719468)
+        let seconds = days * 86400 + Int64(hour * 3600 + minute * 60 + second - offsetMinutes * 60)
+        return seconds * 1000 + Int64(millis)
     }
 
     /// The current time (real-time clock), with milliseconds.

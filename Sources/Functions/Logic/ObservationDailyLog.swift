@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 
 /// The block appended to `<memoryLogDir>/<date>.md` after each observed
 /// session (functions.md §18.5), plus a hidden marker with the dedupe key so
@@ -40,10 +41,8 @@ public enum ObservationDailyLog {
         return String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0)
     }
 
+    /// An RFC 3339 time (`UTCTimestamp`, no date formatter).
     static func parseISO8601(_ s: String) -> Date? {
-        let withFraction = ISO8601DateFormatter()
-        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let d = withFraction.date(from: s) { return d }
-        return ISO8601DateFormatter().date(from: s)
+        UTCTimestamp.milliseconds(rfc3339: s).map { Date(timeIntervalSince1970: Double($0) / 1000) }
     }
 }
