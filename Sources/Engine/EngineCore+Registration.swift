@@ -1,3 +1,4 @@
+import Hashing
 import JSON
 
 extension EngineCore {
@@ -67,11 +68,6 @@ extension EngineCore {
 
     /// FNV-1a 64 as hex: stable across runs (unlike `Hasher`), enough to notice a changed sync.
     static func checksum(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        return String(hash, radix: 16)
+        String(FNV1a.hash(text.utf8), radix: 16)
     }
 }

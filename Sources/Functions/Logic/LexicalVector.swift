@@ -1,3 +1,5 @@
+import Hashing
+
 /// A deterministic bag-of-words vector (feature hashing): each lowercase word
 /// of three or more characters adds ±1 to one of `dimensions` buckets, and
 /// the result is scaled to unit length.
@@ -9,20 +11,10 @@ public enum LexicalVector {
     public static func embed(_ text: String, dimensions: Int = 256) -> [Double] {
         var vector = [Double](repeating: 0, count: dimensions)
         for word in text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) where word.count >= 3 {
-            let hash = fnv1a(word.utf8)
+            let hash = FNV1a.hash(word.utf8)
             vector[Int(hash % UInt64(dimensions))] += (hash >> 63) == 0 ? 1 : -1
         }
         let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
         return norm == 0 ? vector : vector.map { $0 / norm }
-    }
-
-    /// 64-bit FNV-1a: stable across runs and platforms (unlike `Hasher`).
-    static func fnv1a<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            hash ^= UInt64(b)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return hash
     }
 }
