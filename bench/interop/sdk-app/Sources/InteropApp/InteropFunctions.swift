@@ -137,7 +137,7 @@ enum InteropFunctions {
                 return ["waited": .number(JSONNumber(t1 - t0)), "attempt": .number(JSONNumber(attempt))] as JSON
             },
             InngestFunction(id: "batch", triggers: [.event("interop/batch")],
-                            config: .init(batchEvents: .init(maxSize: 3, timeout: .seconds(5)))) { ctx in
+                            config: .init(batchEvents: .init(maxSize: 3, timeout: .seconds(20)))) { ctx in
                 ctx.events.count
             },
             InngestFunction(id: "wait-if", triggers: [.event("interop/waitif.start")]) { ctx in

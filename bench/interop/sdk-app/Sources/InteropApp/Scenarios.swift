@@ -201,7 +201,8 @@ enum Scenarios {
         },
         Scenario("batchEvents") { c in
             let ids = try await c.inngest.send((1...3).map { InngestEvent(name: "interop/batch", data: ["i": .number(JSONNumber($0))]) })
-            // The run belongs to whichever event opened the batch (arrival order may differ).
+            // The run belongs to whichever event opened the batch (arrival order may differ);
+            // the 20 s batch timeout covers a loaded server taking the events in seconds apart.
             let out = try c.completed(try await c.api.endedRun(ofAnyEvent: ids))
             try c.expect(out == 3, "output \(out.serialized())")
             return "3 events in one run"
