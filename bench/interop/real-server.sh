@@ -6,7 +6,7 @@
 # Phase 1, dev mode: `inngest dev` and this repo's worker on free loopback ports.
 # Phase 2, cloud mode: `inngest start` (self-hosted) with a signing key and an
 # event key, and a second worker holding the same keys, so every call is signed
-# by the server and verified by the worker, and sync uses the hashed bearer key.
+# by the server and verified by the worker.
 # Each check reads the server's own APIs (REST /dev, /v1, GraphQL /v0/gql) and
 # prints PASS/FAIL; the script exits non-zero if any failed. See README.md here.
 #
@@ -205,8 +205,11 @@ run_checks start "http://127.0.0.1:$START_PORT" "$EVENT_KEY" "$SIGNING_KEY"
 
 refused="$(count_in 'refused an Inngest' "$TMP/start/worker.log")"
 check "start: every signed call verified (no refusals in the worker log)" "$(is "$refused" 0)"
-sdk_app start INNGEST_BASE_URL="http://127.0.0.1:$START_PORT" INNGEST_SIGNING_KEY="$SIGNING_KEY" \
-    INNGEST_EVENT_KEY="$EVENT_KEY"
+# The SDK app holds the keys as after a rotation: a stale primary and the server's key as
+# the fallback, both prefixed; verifying the server's signed calls must fall back.
+STALE_KEY="$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+sdk_app start INNGEST_BASE_URL="http://127.0.0.1:$START_PORT" INNGEST_SIGNING_KEY="signkey-prod-$STALE_KEY" \
+    INNGEST_SIGNING_KEY_FALLBACK="signkey-prod-$SIGNING_KEY" INNGEST_EVENT_KEY="$EVENT_KEY" INTEROP_API_KEY="$SIGNING_KEY"
 
 echo "$PASSED passed, $FAILED failed"
 [[ "$FAILED" == 0 ]]

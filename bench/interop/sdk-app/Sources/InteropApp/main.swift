@@ -9,7 +9,8 @@ import JSON
 //
 // Environment: the SDK's own. Dev server: INNGEST_DEV=http://127.0.0.1:<port>.
 // Self-hosted `inngest start`: INNGEST_BASE_URL=http://127.0.0.1:<port> with
-// INNGEST_SIGNING_KEY and INNGEST_EVENT_KEY. INTEROP_ONLY=name;name runs a subset.
+// INNGEST_SIGNING_KEY and INNGEST_EVENT_KEY. INTEROP_API_KEY: the key for reading
+// the server's API (default INNGEST_SIGNING_KEY). INTEROP_ONLY=name;name runs a subset.
 
 let environment = ProcessInfo.processInfo.environment
 guard let serverURL = environment["INNGEST_DEV"] ?? environment["INNGEST_BASE_URL"],
@@ -27,7 +28,8 @@ let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1"
 try server.start()
 
 let checks = Checks(inngest: inngest,
-                    api: ServerAPI(baseURL: serverURL, http: http, bearer: environment["INNGEST_SIGNING_KEY"]),
+                    api: ServerAPI(baseURL: serverURL, http: http,
+                                   bearer: environment["INTEROP_API_KEY"] ?? environment["INNGEST_SIGNING_KEY"]),
                     serveURL: "http://127.0.0.1:\(server.port)/api/inngest",
                     key: String(UInt64(Date().timeIntervalSince1970 * 1000)))
 let only = environment["INTEROP_ONLY"].map { Set($0.split(separator: ";").map(String.init)) }
