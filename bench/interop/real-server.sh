@@ -38,7 +38,7 @@ fi
 export SDK_APP
 
 if [[ "$(uname)" == Linux && "${INTEROP_NETNS:-1}" == 1 && -z "${INTEROP_IN_NETNS:-}" ]] \
-        && command -v unshare >/dev/null && command -v ip >/dev/null; then
+        && command -v unshare >/dev/null && command -v ip >/dev/null && unshare -rn true 2>/dev/null; then
     export INTEROP_IN_NETNS=1
     exec unshare -rn bash -c 'ip link set lo up && exec bash "$0"' "$0"
 fi
