@@ -10,8 +10,11 @@ import Testing
 struct EngineAPITests {
     static let echo = InngestFunction(id: "echo", triggers: [.event("api/echo")]) { ctx -> JSON in ctx.event.data }
 
+    /// Events sent to the API. The engine's own `inngest/…` events are left
+    /// out: a run that finishes before the count is read adds
+    /// `inngest/function.finished`, which made this flaky on a loaded machine.
     func eventCount(_ h: EngineHarness) throws -> Int {
-        try h.probe().queryOne("SELECT count(*) FROM events")?.int(0) ?? -1
+        try h.probe().queryOne("SELECT count(*) FROM events WHERE name NOT LIKE 'inngest/%'")?.int(0) ?? -1
     }
 
     @Test func acceptsOneOrManyEventsAndReportsTheirRuns() async throws {
