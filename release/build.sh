@@ -24,7 +24,7 @@
 #     after larger changes. A stale list costs memory, never correctness:
 #     names it lists that no longer exist are skipped.
 # Elsewhere (macOS) this is a plain `swift build -c release --product worker`.
-# RELEASE_LINK_MAP=file also writes the linker's map (where each function went).
+# RELEASE_LINK_MAP=file also writes lld's map (where each function went; Linux).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 product=worker
@@ -60,8 +60,8 @@ if [ "$(uname -s)" = Linux ]; then
   if [ -s "$order" ]; then
     flags+=(-Xlinker "--symbol-ordering-file=$PWD/$order" -Xlinker --no-warn-symbol-ordering)
   fi
+  if [ -n "${RELEASE_LINK_MAP:-}" ]; then flags+=(-Xlinker "-Map=$RELEASE_LINK_MAP"); fi
 fi
-[ -n "${RELEASE_LINK_MAP:-}" ] && flags+=(-Xlinker "-Map=$RELEASE_LINK_MAP")
 
 # SwiftPM does not know the link depends on the order file: a binary older
 # than the list is removed, so that it is linked again.
