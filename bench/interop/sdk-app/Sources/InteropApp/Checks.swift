@@ -33,6 +33,12 @@ struct Checks: Sendable {
         try completed(try await api.endedRun(ofEvent: try await send(name, data), deadline: deadline))
     }
 
+    /// Sends `name` and checks that its completed run returned `expected`.
+    func expectOutput(of name: String, _ data: JSON = [:], equals expected: JSON, deadline: Double = 60) async throws {
+        let out = try await output(of: name, data, deadline: deadline)
+        try expect(out == expected, "\(name): output \(out.serialized()), expected \(expected.serialized())")
+    }
+
     /// Polls a note the functions leave in `RunTally` (e.g. from a failure handler).
     func note(_ key: String, within seconds: Double) async throws -> String? {
         let end = Date().addingTimeInterval(seconds)

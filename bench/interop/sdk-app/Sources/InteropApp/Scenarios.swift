@@ -24,13 +24,11 @@ enum Scenarios {
             return "each step body ran once"
         },
         Scenario("parallel") { c in
-            let out = try await c.output(of: "interop/parallel")
-            try c.expect(out == "xy", "output \(out.serialized())")
+            try await c.expectOutput(of: "interop/parallel", equals: "xy")
             return "xy"
         },
         Scenario("race") { c in
-            let out = try await c.output(of: "interop/race")
-            try c.expect(out == "slept", "output \(out.serialized())")
+            try await c.expectOutput(of: "interop/race", equals: "slept")
             return "the sleep branch won"
         },
         Scenario("sendEvent") { c in
@@ -52,8 +50,7 @@ enum Scenarios {
             return "2 ids"
         },
         Scenario("use_api: state over 4 MB fetched from the API") { c in
-            let out = try await c.output(of: "interop/big", deadline: 90)
-            try c.expect(out == 5_000_000, "output \(out.serialized())")
+            try await c.expectOutput(of: "interop/big", equals: 5_000_000, deadline: 90)
             return "5,000,000 bytes of memoised state"
         },
         Scenario("JSON round trip: unicode, escapes, numbers") { c in
@@ -82,8 +79,7 @@ enum Scenarios {
             return "slept \(String(format: "%.1f", slept)) s"
         },
         Scenario("sleepUntil") { c in
-            let out = try await c.output(of: "interop/sleep.until")
-            try c.expect(out == true, "output \(out.serialized())")
+            try await c.expectOutput(of: "interop/sleep.until", equals: true)
             return "woke after the date"
         },
         Scenario("waitForEvent matched") { c in
@@ -109,8 +105,7 @@ enum Scenarios {
             return "n=10 matched, n=1 ignored"
         },
         Scenario("waitForEvent timeout") { c in
-            let out = try await c.output(of: "interop/wait.start", ["key": .string("t\(c.key)"), "timeout": "3s"])
-            try c.expect(out == "timeout", "output \(out.serialized())")
+            try await c.expectOutput(of: "interop/wait.start", ["key": .string("t\(c.key)"), "timeout": "3s"], equals: "timeout")
             return "nil after 3 s"
         },
         Scenario("cron trigger") { c in
@@ -122,13 +117,11 @@ enum Scenarios {
 
     static let invokes: [Scenario] = [
         Scenario("invoke") { c in
-            let out = try await c.output(of: "interop/invoke")
-            try c.expect(out == ["y": 42], "output \(out.serialized())")
+            try await c.expectOutput(of: "interop/invoke", equals: ["y": 42])
             return "typed result {\"y\":42}"
         },
         Scenario("invoke timeout") { c in
-            let out = try await c.output(of: "interop/invoke.timeout")
-            try c.expect(out == "InngestInvokeTimeoutError", "output \(out.serialized())")
+            try await c.expectOutput(of: "interop/invoke.timeout", equals: "InngestInvokeTimeoutError")
             return "StepError InngestInvokeTimeoutError"
         },
         Scenario("invoke of a failing function") { c in
@@ -140,13 +133,11 @@ enum Scenarios {
 
     static let errors: [Scenario] = [
         Scenario("step error retried, then success") { c in
-            let out = try await c.output(of: "interop/flaky.step")
-            try c.expect(out == "ok after 1", "output \(out.serialized())")
+            try await c.expectOutput(of: "interop/flaky.step", equals: "ok after 1")
             return "succeeded on attempt 1"
         },
         Scenario("function error retried, then success") { c in
-            let out = try await c.output(of: "interop/flaky.body")
-            try c.expect(out == "body ok at 1", "output \(out.serialized())")
+            try await c.expectOutput(of: "interop/flaky.body", equals: "body ok at 1")
             return "succeeded on attempt 1"
         },
         Scenario("RetryAfterError") { c in
@@ -221,9 +212,8 @@ enum Scenarios {
             return "one run for three events"
         },
         Scenario("concurrency, throttle, rateLimit, priority, idempotency, timeouts accepted") { c in
-            let out = try await c.output(of: "interop/configured",
-                                         ["ok": true, "key": "k", "priority": 0, "idem": .string("i\(c.key)")])
-            try c.expect(out == "configured ok", "output \(out.serialized())")
+            try await c.expectOutput(of: "interop/configured",
+                                     ["ok": true, "key": "k", "priority": 0, "idem": .string("i\(c.key)")], equals: "configured ok")
             return "synced and ran"
         },
     ]
