@@ -9,9 +9,10 @@
 //   CSQLite, CCrypto   system libraries
 //   CTLS               OpenSSL's libssl: https for the socket client on Linux
 //                      (Apple platforms use URLSession, so no libcurl anywhere)
-//   JSON, Hashing      JSON value/reader/writer/RFC 8785; SHA-1/SHA-256/HMAC
+//   JSON, Hashing      JSON value/reader/writer/RFC 8785; SHA-1/SHA-256/HMAC, FNV-1a
 //   HTTP               HTTP/1.1 server on POSIX sockets and an HTTP client
-//                      (request/response values shared by both; knows nothing of Inngest)
+//                      (request/response values shared by both), the JSON-lines logger
+//                      and RFC 3339 timestamps; knows nothing of Inngest
 //   SQLite             a small Swift wrapper over libsqlite3
 //   InngestProtocol    the Inngest SDK: wire types, signing, step runtime, and the
 //                      serve handler, a pure function HTTPRequest -> HTTPResponse
