@@ -1,9 +1,12 @@
 import JSON
 
 /// One entry of a `206` response: a step the SDK ran, planned, or asks the
-/// server to perform (sleep, wait, invoke). Wire shapes follow the spec's §2d–2j:
-/// `name` and `displayName` are the user's step id, `opts` carries op parameters
-/// (go layout), and `data` is `null` when there is no data.
+/// server to perform (sleep, wait, invoke). `name` and `displayName` are the
+/// user's step id, `opts` carries the op's parameters, and `data` is `null`
+/// when there is no data (docs/serve-protocol.md shows each shape).
+///
+/// The SDK writes ops; the embedded engine reads them back with
+/// `init(json:)`, so both sides share this one type.
 public struct GeneratorOp: Sendable, Equatable {
     public enum Opcode: String, Sendable {
         case stepRun = "StepRun"
@@ -15,6 +18,26 @@ public struct GeneratorOp: Sendable, Equatable {
         case sleep = "Sleep"
         case waitForEvent = "WaitForEvent"
         case invokeFunction = "InvokeFunction"
+        /// Read, never written: an older SDK's step result, stored as sent.
+        case step = "Step"
+        /// Read, never written: the function's return value as an op.
+        case runComplete = "RunComplete"
+        /// Read, never written: an entry that asks for nothing.
+        case none = "None"
+
+        /// Reads an op code the way the server does, ignoring case; nil for a
+        /// code this SDK does not know.
+        public init?(wireName: String) {
+            let lowered = wireName.lowercased()
+            guard let known = Self.byLowercasedName[lowered] else { return nil }
+            self = known
+        }
+
+        private static let byLowercasedName: [String: Opcode] = {
+            let all: [Opcode] = [.stepRun, .stepError, .stepFailed, .stepPlanned, .sleep, .waitForEvent,
+                                 .invokeFunction, .step, .runComplete, .none]
+            return Dictionary(uniqueKeysWithValues: all.map { ($0.rawValue.lowercased(), $0) })
+        }()
     }
 
     public var op: Opcode
@@ -79,5 +102,27 @@ public struct GeneratorOp: Sendable, Equatable {
     public static func == (a: GeneratorOp, b: GeneratorOp) -> Bool {
         a.op == b.op && a.id == b.id && a.name == b.name && a.displayName == b.displayName
             && a.opts == b.opts && a.data == b.data && a.error == b.error
+    }
+}
+
+extension GeneratorOp {
+    /// Why a `206` entry could not be read as an op.
+    public enum DecodingError: Error, Equatable, Sendable {
+        /// The entry is not a JSON object.
+        case notAnObject
+        /// The entry names an op code this SDK does not know (kept as sent, with the step's id).
+        case unknownOpcode(String, id: String)
+    }
+
+    /// Reads one entry of a `206` body as a server does: the op code ignoring
+    /// case (`"None"` when absent), missing strings as empty, `displayName`
+    /// defaulting to `name`, and a missing `data` kept apart from `null`.
+    public init(json: JSON) throws(DecodingError) {
+        guard case .object(let o) = json else { throw .notAnObject }
+        let id = o["id"]?.stringValue ?? ""
+        let code = o["op"]?.stringValue ?? Opcode.none.rawValue
+        guard let op = Opcode(wireName: code) else { throw .unknownOpcode(code, id: id) }
+        self.init(op: op, id: id, name: o["name"]?.stringValue ?? "", displayName: o["displayName"]?.stringValue,
+                  opts: o["opts"], data: o["data"], error: o["error"])
     }
 }

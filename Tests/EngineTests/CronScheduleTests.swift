@@ -1,4 +1,4 @@
-import Engine
+@testable import Engine
 import Foundation
 import InngestProtocol
 import Testing
@@ -57,17 +57,8 @@ struct CronScheduleTests {
     }
 }
 
-@Suite("Duration and time text")
-struct DurationTextTests {
-    @Test(arguments: [("500ms", 500), ("30s", 30_000), ("2h45m", 9_900_000), ("1d", 86_400_000), ("1w", 604_800_000), ("1.5s", 1_500)])
-    func parsesDurations(_ text: String, _ expected: Int64) {
-        #expect(DurationText.milliseconds(text) == expected)
-    }
-
-    @Test func rejectsNonDurations() {
-        for text in ["", "5", "ten seconds", "5y", "-1s"] { #expect(DurationText.milliseconds(text) == nil, "\(text)") }
-    }
-
+@Suite("Step deadlines and time text")
+struct StepDeadlineTests {
     @Test func formatsRFC3339LikeFoundation() {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
@@ -77,8 +68,8 @@ struct DurationTextTests {
     }
 
     @Test func sleepDeadlinesAcceptDatesAndDurations() {
-        #expect(DurationText.deadline("10s", now: 1_000) == 11_000)
-        #expect(DurationText.deadline("2026-01-01T00:00:10Z", now: 0) == 1_767_225_610_000)
-        #expect(DurationText.deadline("soon", now: 0) == nil)
+        #expect(StepDeadline.resolve("10s", now: 1_000) == 11_000)
+        #expect(StepDeadline.resolve("2026-01-01T00:00:10Z", now: 0) == 1_767_225_610_000)
+        #expect(StepDeadline.resolve("soon", now: 0) == nil)
     }
 }

@@ -21,6 +21,22 @@ import JSON
         #expect(literal.text == "2h45m")
     }
 
+    @Test(arguments: [("500ms", 500), ("30s", 30_000), ("2h45m", 9_900_000), ("1d", 86_400_000), ("1w", 604_800_000),
+                      ("1.5s", 1_500), (" 5m ", 300_000), ("1H", 3_600_000)] as [(String, Int64)])
+    func durationsParse(_ text: String, _ expected: Int64) {
+        #expect(InngestDuration(text).milliseconds == expected)
+        #expect(InngestDuration(validating: text)?.text == text)
+    }
+
+    @Test func malformedDurationsAreRefused() {
+        for text in ["", "5", "ten seconds", "5y", "-1s", "1e400s", "999999999999w", ".s"] {
+            #expect(InngestDuration(text).milliseconds == nil, "\(text)")
+            #expect(InngestDuration(validating: text) == nil, "\(text)")
+        }
+        #expect(InngestDuration.days(7).milliseconds == 604_800_000)
+        #expect(InngestDuration(.milliseconds(1500)).milliseconds == 1_500)
+    }
+
     @Test(arguments: [
         (0.0, "1970-01-01T00:00:00Z"),
         (951_782_400.0, "2000-02-29T00:00:00Z"),

@@ -2,20 +2,27 @@ import Foundation
 import InngestProtocol
 import JSON
 
-extension EngineCore {
-    /// Fires a due timer item (sleep end, wait timeout, cron tick, debounce end) in one transaction.
-    func fireTimer(_ item: QueueItem) async throws -> EngineEffects {
-        try await store.write { try self.fireTimerNow(item) }
-    }
+/// Fires due timer items (a sleep's end, a wait's or invocation's timeout, a
+/// cron tick, a debounce's end) and keeps the durable cron items in step with
+/// the registered cron triggers.
+struct EngineTimers: Sendable {
+    let store: EngineStore
+    let registry: FunctionRegistry
+    let ids: any IDGenerator
+    let runs: RunLifecycle
 
-    private func fireTimerNow(_ item: QueueItem) throws -> EngineEffects {
+    var now: Int64 { runs.now }
+
+    /// Fires `item`, inside the caller's transaction; an item already fired
+    /// (deleted meanwhile) changes nothing.
+    func fire(_ item: QueueItem) throws -> EngineEffects {
         var effects = EngineEffects()
         try store.transaction {
             guard try store.deleteQueueItem(item.id) else { return }
             switch item.kind {
             case .sleep:
                 if let runID = item.runID, let stepID = item.stepID {
-                    try resolveStep(runID, stepID, memo: "null", effects: &effects)
+                    try runs.resolveStep(runID, stepID, memo: "null", effects: &effects)
                 }
             case .waitTimeout:
                 guard let pauseID = item.payload?["pause_id"]?.stringValue, let pause = try store.pause(pauseID),
@@ -23,7 +30,7 @@ extension EngineCore {
                 let memo: JSON = pause.kind == .invoke
                     ? ["error": ["name": "InngestInvokeTimeoutError", "message": "Timed out waiting for invoked function to complete"]]
                     : .null
-                try resolveStep(pause.runID, stepID, memo: memo.serialized(), effects: &effects)
+                try runs.resolveStep(pause.runID, stepID, memo: memo.serialized(), effects: &effects)
             case .cron:
                 try fireCron(item, &effects)
             case .debounce:
@@ -43,12 +50,7 @@ extension EngineCore {
               let cronText = item.payload?["cron"]?.stringValue,
               let function = registry.function(functionID),
               let schedule = function.cronTriggers.first(where: { $0.source == cronText }) else { return }
-        var scheduledAt = item.dueAt
-        var iterations = 0
-        while let next = schedule.next(afterMilliseconds: scheduledAt), next <= now, iterations < 100_000 {
-            scheduledAt = next
-            iterations += 1
-        }
+        let scheduledAt = schedule.latestTick(from: item.dueAt, notAfter: now)
         let stamp = InngestTime.rfc3339(milliseconds: scheduledAt)
         let event = IncomingEvent(name: InternalEvents.scheduledTimer,
                                   data: JSONObject([("cron", .string(cronText)), ("fireAt", .string(InngestTime.rfc3339(milliseconds: now))),
@@ -57,9 +59,9 @@ extension EngineCore {
         let id = ids.next()
         let body = event.body(id: id, now: now)
         try store.insertEvent(id: id, clientID: event.clientID, name: event.name, body: body.serialized(), ts: scheduledAt, receivedAt: now)
-        try scheduleRun(function, event: body, effects: &effects)
+        try runs.trigger(function, event: body, effects: &effects)
         if let next = schedule.next(afterMilliseconds: max(now, scheduledAt)) {
-            try enqueue(QueueItem(kind: .cron, dueAt: next, payload: item.payload), &effects)
+            try runs.enqueue(QueueItem(kind: .cron, dueAt: next, payload: item.payload), &effects)
         }
     }
 
@@ -68,14 +70,13 @@ extension EngineCore {
               let pending = try store.debounce(functionID: functionID, key: key) else { return }
         if pending.dueAt > now {
             // Extended by a later event: wait again.
-            try enqueue(QueueItem(kind: .debounce, dueAt: pending.dueAt, payload: item.payload), &effects)
+            try runs.enqueue(QueueItem(kind: .debounce, dueAt: pending.dueAt, payload: item.payload), &effects)
             return
         }
         try store.deleteDebounce(functionID: functionID, key: key)
         guard let function = registry.function(functionID), let event = try? JSON(parsing: pending.event) else { return }
-        var startAt = now
-        if function.throttle != nil { startAt = now } // throttle applies at trigger time only
-        try createRun(function, events: [event], startAt: startAt, effects: &effects)
+        // Flow control already ran when the events arrived (throttle applies at trigger time only).
+        try runs.createRun(function, events: [event], startAt: now, effects: &effects)
     }
 
     /// Makes the durable cron items match the registered cron triggers:
@@ -91,7 +92,7 @@ extension EngineCore {
         }
         for (_, (functionID, schedule)) in wanted.sorted(by: { $0.key < $1.key }) {
             guard let next = schedule.next(afterMilliseconds: now) else { continue }
-            try enqueue(QueueItem(kind: .cron, dueAt: next,
+            try runs.enqueue(QueueItem(kind: .cron, dueAt: next,
                                   payload: ["function_id": .string(functionID), "cron": .string(schedule.source)]), &effects)
         }
     }

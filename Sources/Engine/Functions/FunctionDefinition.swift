@@ -1,3 +1,4 @@
+import InngestProtocol
 import JSON
 
 /// A function as registered through `POST /fn/register`, validated and with
@@ -206,7 +207,7 @@ public struct FunctionDefinition: Sendable {
 
     private static func duration(_ value: JSON?, _ what: String, _ fail: (String) -> EngineRegistrationError) throws -> Int64? {
         guard let value, !value.isNull else { return nil }
-        guard let text = value.stringValue, let ms = DurationText.milliseconds(text) else {
+        guard let text = value.stringValue, let ms = InngestDuration(text).milliseconds else {
             throw fail("\(what) must be a duration such as '30s', '5m' or '2h'")
         }
         return ms

@@ -1,7 +1,15 @@
 import Hashing
 import JSON
 
-extension EngineCore {
+/// Syncs apps: validates a `POST /fn/register` payload, stores the app and
+/// its functions, and replaces them in the in-memory registry; at start-up,
+/// loads what was stored.
+struct FunctionSync: Sendable {
+    let store: EngineStore
+    let registry: FunctionRegistry
+    let clock: any EngineClock
+    let timers: EngineTimers
+
     /// The outcome of a registration: whether anything changed.
     struct Registration {
         let appID: String
@@ -44,9 +52,9 @@ extension EngineCore {
             var effects = EngineEffects()
             let previous = try self.store.appChecksum(appID)
             try self.store.saveApp(id: appID, url: url, sdk: sdk, checksum: checksum,
-                                   functions: functions.map { ($0.id, $0.config.serialized()) }, now: self.now)
+                                   functions: functions.map { ($0.id, $0.config.serialized()) }, now: self.clock.nowMilliseconds())
             self.registry.replaceApp(appID, with: functions)
-            try self.syncCronItems(&effects)
+            try self.timers.syncCronItems(&effects)
             return (previous != checksum, effects)
         }
         return Registration(appID: appID, modified: modified, functionCount: functions.count, effects: effects)

@@ -94,6 +94,19 @@ public struct CronSchedule: Sendable, Equatable, CustomStringConvertible {
         next(after: Date(timeIntervalSince1970: Double(ms) / 1000)).map { Int64($0.timeIntervalSince1970 * 1000) }
     }
 
+    /// The most recent tick at or before `now`, counting from `dueAt` (a tick
+    /// itself): an item overdue after downtime fires once, for the latest tick
+    /// it missed, not once per missed tick. Gives up after 100,000 ticks.
+    func latestTick(from dueAt: Int64, notAfter now: Int64) -> Int64 {
+        var tick = dueAt
+        var iterations = 0
+        while let next = next(afterMilliseconds: tick), next <= now, iterations < 100_000 {
+            tick = next
+            iterations += 1
+        }
+        return tick
+    }
+
     private func dayMatches(day: Int, weekday: Int) -> Bool {
         let domOK = daysOfMonth.contains(day), dowOK = daysOfWeek.contains(weekday)
         if dayOfMonthRestricted && dayOfWeekRestricted { return domOK || dowOK }

@@ -1,13 +1,23 @@
+import InngestProtocol
 import JSON
 
-extension EngineCore {
-    /// Records what a worker call returned, in one transaction. A stale item
-    /// (its run was cancelled or finished meanwhile) changes nothing.
-    func applyCallOutcome(_ item: QueueItem, _ result: CallResult) async throws -> EngineEffects {
-        try await store.write { try self.applyCallOutcomeNow(item, result) }
-    }
+/// Records what a worker call returned: the function's result, a failure
+/// (retried or final), or the ops of a 206, each memoised, queued or turned
+/// into a pause. The ops and what the engine does with each are listed in
+/// docs/engine.md.
+struct CallOutcomeRecorder: Sendable {
+    let store: EngineStore
+    let registry: FunctionRegistry
+    let ids: any IDGenerator
+    let runs: RunLifecycle
+    let retries: RetryPolicy
 
-    private func applyCallOutcomeNow(_ item: QueueItem, _ result: CallResult) throws -> EngineEffects {
+    var now: Int64 { runs.now }
+
+    /// Applies `result` for queue item `item`, inside the caller's
+    /// transaction. A stale item (its run was cancelled or finished
+    /// meanwhile) changes nothing.
+    func record(_ item: QueueItem, _ result: CallResult) throws -> EngineEffects {
         var effects = EngineEffects()
         try store.transaction {
             guard try store.deleteQueueItem(item.id), let runID = item.runID,
@@ -18,30 +28,37 @@ extension EngineCore {
 
             switch result.outcome {
             case .completed(let output):
-                try finishRun(run, .completed(output), effects: &effects)
+                try runs.finishRun(run, .completed(output), effects: &effects)
             case .failed(let error):
                 if canRetry {
                     try retry(item, retryAt: result.retryAt, &effects)
                 } else {
-                    try finishRun(run, .failed(error), effects: &effects)
+                    try runs.finishRun(run, .failed(error), effects: &effects)
                 }
             case .ops(let ops):
-                let meaningful = ops.filter { $0.code != "none" }
+                let meaningful = ops.filter { if case .known(let op) = $0 { op.op != .none } else { true } }
                 if meaningful.isEmpty {
                     // An empty 206 would re-drive discovery forever; treat it as a failed call.
                     let error: JSON = ["name": "Error", "message": "the worker answered 206 with no ops"]
-                    if canRetry { try retry(item, retryAt: result.retryAt, &effects) } else { try finishRun(run, .failed(error), effects: &effects) }
+                    if canRetry { try retry(item, retryAt: result.retryAt, &effects) } else { try runs.finishRun(run, .failed(error), effects: &effects) }
                     return
                 }
                 var retrying = false
-                for op in meaningful {
+                for received in meaningful {
+                    guard case .known(let op) = received else {
+                        if case .unsupported(let code, let stepID) = received {
+                            try memoiseError(runID, stepID, "op '\(code)' is not supported by the embedded engine")
+                            try store.removePending(runID, stepID)
+                        }
+                        continue
+                    }
                     switch try apply(op, run: run, item: item, canRetry: canRetry, result: result, &effects) {
                     case .finished: return
                     case .retrying: retrying = true
                     case .continue: break
                     }
                 }
-                if !retrying { try discoverIfIdle(runID, effects: &effects) }
+                if !retrying { try runs.discoverIfIdle(runID, effects: &effects) }
             }
         }
         return effects
@@ -60,43 +77,43 @@ extension EngineCore {
             try memoise(["error": ["name": "Error", "message": .string(message)]])
         }
 
-        switch op.code {
-        case "steprun":
+        switch op.op {
+        case .stepRun:
             try memoise(["data": op.data ?? .null])
-        case "step":
+        case .step:
             try memoise(op.data ?? .null) // legacy op: stored as sent
-        case "steperror":
+        case .stepError:
             if canRetry {
                 try retry(item, retryAt: result.retryAt, &effects)
                 return .retrying
             }
             try memoise(["error": op.error ?? ["name": "Error", "message": "step failed"]])
-        case "stepfailed":
+        case .stepFailed:
             try memoise(["error": op.error ?? ["name": "Error", "message": "step failed"]])
-        case "stepplanned":
+        case .stepPlanned:
             guard try !stepIsSettled(runID, op.id) else { break }
             try store.addPending(runID, op.id, kind: "planned")
-            try enqueue(QueueItem(kind: .call, runID: runID, stepID: op.id, attempt: 0, dueAt: now), &effects)
-        case "sleep":
+            try runs.enqueue(QueueItem(kind: .call, runID: runID, stepID: op.id, attempt: 0, dueAt: now), &effects)
+        case .sleep:
             guard try !stepIsSettled(runID, op.id) else { break }
-            let text = op.opts?["duration"]?.stringValue ?? op.name ?? ""
-            guard let deadline = DurationText.deadline(text, now: now) else {
+            let text = op.opts?["duration"]?.stringValue ?? op.name
+            guard let deadline = StepDeadline.resolve(text, now: now) else {
                 try failStep("invalid sleep duration '\(text)'")
                 break
             }
             try store.addPending(runID, op.id, kind: "sleep")
-            try enqueue(QueueItem(kind: .sleep, runID: runID, stepID: op.id, dueAt: deadline), &effects)
-        case "waitforevent":
+            try runs.enqueue(QueueItem(kind: .sleep, runID: runID, stepID: op.id, dueAt: deadline), &effects)
+        case .waitForEvent:
             guard try !stepIsSettled(runID, op.id) else { break }
             try waitForEvent(op, run: run, &effects)
-        case "invokefunction":
+        case .invokeFunction:
             guard try !stepIsSettled(runID, op.id) else { break }
             try invoke(op, run: run, &effects)
-        case "runcomplete":
-            try finishRun(run, .completed(op.data ?? .null), effects: &effects)
+        case .runComplete:
+            try runs.finishRun(run, .completed(op.data ?? .null), effects: &effects)
             return .finished
-        default:
-            try failStep("op '\(op.op)' is not supported by the embedded engine")
+        case .none:
+            break // filtered out before
         }
         return .continue
     }
@@ -114,13 +131,13 @@ extension EngineCore {
     }
 
     private func retry(_ item: QueueItem, retryAt: Int64?, _ effects: inout EngineEffects) throws {
-        var due = now + backoff(attempt: item.attempt)
-        if let retryAt { due = min(max(retryAt, now), now + settings.retryAfterMaxMilliseconds) }
-        try enqueue(QueueItem(kind: .call, runID: item.runID, stepID: item.stepID, attempt: item.attempt + 1, dueAt: due), &effects)
+        let due = retries.retryAt(attempt: item.attempt, retryAfter: retryAt, now: now)
+        try runs.enqueue(QueueItem(kind: .call, runID: item.runID, stepID: item.stepID, attempt: item.attempt + 1, dueAt: due), &effects)
     }
 
     private func waitForEvent(_ op: GeneratorOp, run: RunRecord, _ effects: inout EngineEffects) throws {
-        guard let eventName = op.opts?["event"]?.stringValue ?? op.name, !eventName.isEmpty else {
+        let eventName = op.opts?["event"]?.stringValue ?? op.name
+        guard !eventName.isEmpty else {
             try memoiseError(run.id, op.id, "waitForEvent needs an event name")
             return
         }
@@ -132,14 +149,14 @@ extension EngineCore {
             }
         }
         // As on the Inngest server, a wait without a timeout expires at once.
-        let expiresAt = op.opts?["timeout"]?.stringValue.flatMap { DurationText.deadline($0, now: now) } ?? now
+        let expiresAt = op.opts?["timeout"]?.stringValue.flatMap { StepDeadline.resolve($0, now: now) } ?? now
         let pauseID = ids.next()
         let trigger = (try? JSON(parsing: run.eventsText))?[0] ?? .null
         try store.addPending(run.id, op.id, kind: "wait")
         try store.insertPause(PauseRecord(id: pauseID, runID: run.id, kind: .wait, stepID: op.id, eventName: eventName,
                                           expression: expression, correlationID: nil, triggerEventText: trigger.serialized(),
                                           expiresAt: expiresAt), now: now)
-        try enqueue(QueueItem(kind: .waitTimeout, runID: run.id, stepID: op.id, dueAt: expiresAt,
+        try runs.enqueue(QueueItem(kind: .waitTimeout, runID: run.id, stepID: op.id, dueAt: expiresAt,
                               payload: ["pause_id": .string(pauseID)]), &effects)
     }
 
@@ -154,17 +171,17 @@ extension EngineCore {
         var data = payload["data"]?.objectValue ?? JSONObject()
         data["_inngest"] = ["fn_id": .string(target), "correlation_id": .string(correlation),
                             "source_fn_id": .string(run.functionID), "source_run_id": .string(run.id)]
-        let expiresAt = op.opts?["timeout"]?.stringValue.flatMap { DurationText.deadline($0, now: now) }
+        let expiresAt = op.opts?["timeout"]?.stringValue.flatMap { StepDeadline.resolve($0, now: now) }
         let pauseID = ids.next()
         try store.addPending(run.id, op.id, kind: "invoke")
         try store.insertPause(PauseRecord(id: pauseID, runID: run.id, kind: .invoke, stepID: op.id,
                                           eventName: InternalEvents.functionFinished, expression: nil, correlationID: correlation,
                                           triggerEventText: "null", expiresAt: expiresAt), now: now)
         if let expiresAt {
-            try enqueue(QueueItem(kind: .waitTimeout, runID: run.id, stepID: op.id, dueAt: expiresAt,
+            try runs.enqueue(QueueItem(kind: .waitTimeout, runID: run.id, stepID: op.id, dueAt: expiresAt,
                                   payload: ["pause_id": .string(pauseID)]), &effects)
         }
-        try ingest(IncomingEvent(name: InternalEvents.functionInvoked, data: data,
+        try runs.ingest(IncomingEvent(name: InternalEvents.functionInvoked, data: data,
                                  user: payload["user"]?.objectValue ?? JSONObject(),
                                  version: payload["v"]?.stringValue), effects: &effects)
     }

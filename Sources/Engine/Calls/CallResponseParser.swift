@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import InngestProtocol
 import JSON
 
 /// Turns a worker's HTTP response into a `CallResult`, the way the Inngest
@@ -58,8 +59,16 @@ enum CallResponseParser {
                 return failure(["name": "Error", "message": "206 body is not JSON"])
             }
             let list: [JSON] = parsed.arrayValue ?? [parsed]
-            let ops = list.compactMap(GeneratorOp.init)
-            guard ops.count == list.count else { return failure(["name": "Error", "message": "206 body holds a non-object op"]) }
+            var ops: [CallResult.ReceivedOp] = []
+            for entry in list {
+                do {
+                    ops.append(.known(try GeneratorOp(json: entry)))
+                } catch .unknownOpcode(let code, let id) {
+                    ops.append(.unsupported(code: code, stepID: id))
+                } catch {
+                    return failure(["name": "Error", "message": "206 body holds a non-object op"])
+                }
+            }
             return CallResult(outcome: .ops(ops), version: version, noRetry: noRetry, retryAt: retryAt)
         default:
             var error: JSON

@@ -1,0 +1,88 @@
+import Foundation
+import JSON
+
+/// The engine's state machine, as one object the executor, the API and
+/// `EmbeddedEngine` call: events in, runs created, call outcomes recorded,
+/// timers fired, apps synced.
+///
+/// Each responsibility lives in its own type; this one wires them together
+/// and wraps each entry point in one SQLite write transaction. Every entry
+/// point returns the effects (new queue items, finished runs) for the
+/// scheduler to act on after commit. No network I/O happens here: the
+/// executor makes worker calls and feeds their outcome back through
+/// `applyCallOutcome`. docs/engine.md describes the data model and the run
+/// state machine.
+final class EngineCore: Sendable {
+    let store: EngineStore
+    let registry: FunctionRegistry
+    let clock: any EngineClock
+    let ids: any IDGenerator
+    let settings: EngineSettings
+    /// Events, runs, steps, finishing (and the flow control and pause matching they use).
+    let runs: RunLifecycle
+    /// What a worker call returned, applied to its run.
+    let calls: CallOutcomeRecorder
+    /// Sleep ends, timeouts, cron ticks, debounce ends.
+    let timers: EngineTimers
+    /// App registration and start-up loading.
+    let sync: FunctionSync
+
+    init(store: EngineStore, registry: FunctionRegistry, clock: any EngineClock, ids: any IDGenerator, settings: EngineSettings) {
+        self.store = store
+        self.registry = registry
+        self.clock = clock
+        self.ids = ids
+        self.settings = settings
+        runs = RunLifecycle(store: store, registry: registry, clock: clock, ids: ids, settings: settings,
+                            admission: RunAdmission(store: store, settings: settings), pauses: PauseMatcher())
+        calls = CallOutcomeRecorder(store: store, registry: registry, ids: ids, runs: runs,
+                                    retries: RetryPolicy(settings: settings))
+        timers = EngineTimers(store: store, registry: registry, ids: ids, runs: runs)
+        sync = FunctionSync(store: store, registry: registry, clock: clock, timers: timers)
+    }
+
+    var now: Int64 { clock.nowMilliseconds() }
+
+    /// Stores validated events and everything they cause, atomically; returns their ids.
+    func acceptEvents(_ events: [IncomingEvent]) async throws -> (ids: [String], effects: EngineEffects) {
+        try await store.write { [runs] in
+            var effects = EngineEffects()
+            let ids = try events.map { try runs.ingest($0, effects: &effects) }
+            return (ids, effects)
+        }
+    }
+
+    /// Validates and stores an app sync (`POST /fn/register`).
+    func register(_ payload: JSON) async throws -> FunctionSync.Registration {
+        try await sync.register(payload)
+    }
+
+    /// Loads the stored functions into the registry at start-up.
+    func loadFunctions(log: EngineLog) throws {
+        try sync.loadFunctions(log: log)
+    }
+
+    /// Records what a worker call returned, in one transaction.
+    func applyCallOutcome(_ item: QueueItem, _ result: CallResult) async throws -> EngineEffects {
+        try await store.write { [calls] in try calls.record(item, result) }
+    }
+
+    /// Fires a due timer item in one transaction.
+    func fireTimer(_ item: QueueItem) async throws -> EngineEffects {
+        try await store.write { [timers] in try timers.fire(item) }
+    }
+
+    /// Public cancellation (API): false when the run is unknown or already finished.
+    func cancel(runID: String) async throws -> (Bool, EngineEffects) {
+        try await store.write { [runs] in
+            var effects = EngineEffects()
+            let cancelled = try runs.cancelRun(runID, effects: &effects)
+            return (cancelled, effects)
+        }
+    }
+
+    /// Makes the durable cron items match the registered cron triggers (at start-up).
+    func syncCronItems(_ effects: inout EngineEffects) throws {
+        try timers.syncCronItems(&effects)
+    }
+}
