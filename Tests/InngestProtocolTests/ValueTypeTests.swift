@@ -28,6 +28,21 @@ import JSON
         #expect(InngestDuration(validating: text)?.text == text)
     }
 
+    @Test func generatorOpsReadBackWhatTheSDKWrites() throws {
+        let ops = [
+            GeneratorOp(op: .stepRun, id: "h", name: "a", opts: ["type": "step"], data: ["n": 1]),
+            GeneratorOp(op: .stepError, id: "h", name: "a", displayName: "A", error: ["name": "Error", "message": "m"]),
+            GeneratorOp(op: .waitForEvent, id: "h", name: "w", opts: ["event": "x/y", "timeout": "1h"]),
+        ]
+        // The writer always sends `data` (null when absent), so the wire form round-trips.
+        for op in ops { #expect(try GeneratorOp(json: op.json).json == op.json) }
+        #expect(try GeneratorOp(json: ops[0].json) == ops[0])
+        #expect(try GeneratorOp(json: ["op": "STEPPLANNED", "id": "h"]).op == .stepPlanned, "codes are read ignoring case")
+        #expect(try GeneratorOp(json: ["id": "h"]).op == .none)
+        #expect(throws: GeneratorOp.DecodingError.unknownOpcode("Teleport", id: "h")) { try GeneratorOp(json: ["op": "Teleport", "id": "h"]) }
+        #expect(throws: GeneratorOp.DecodingError.notAnObject) { try GeneratorOp(json: "StepRun") }
+    }
+
     @Test func malformedDurationsAreRefused() {
         for text in ["", "5", "ten seconds", "5y", "-1s", "1e400s", "999999999999w", ".s"] {
             #expect(InngestDuration(text).milliseconds == nil, "\(text)")
