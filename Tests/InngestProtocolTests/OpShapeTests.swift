@@ -4,7 +4,7 @@ import HTTP
 import JSON
 @testable import InngestProtocol
 
-/// Every op the SDK emits, with the exact wire shape (spec §2d–2j) and the
+/// Every op the SDK emits, with the exact wire shape (docs/serve-protocol.md, "Responses and ops") and the
 /// status and headers that go with it.
 @Suite struct OpShapeTests {
     struct Boom: Error, CustomStringConvertible { var description: String { "broken" } }
@@ -202,7 +202,7 @@ import JSON
         #expect(await Self.call(fn, steps: steps).json == [0, 1, 2])
     }
 
-    // MARK: Function-level outcomes (§2h, §2i)
+    // MARK: Function-level outcomes (200 and errors)
 
     @Test func functionErrorIsRetriable500() async {
         let fn = InngestFunction(id: "f", triggers: [.event("e")]) { _ -> Int in throw Boom() }

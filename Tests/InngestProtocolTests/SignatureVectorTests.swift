@@ -2,7 +2,7 @@ import Testing
 import JSON
 @testable import InngestProtocol
 
-/// Spec §3.2–3.3 vectors: hashed keys and request signatures.
+/// Published vectors for hashed keys and request signatures (docs/serve-protocol.md, "Keys and signatures").
 @Suite struct SignatureVectorTests {
     static let t: Int64 = 1705586504
     static let testKey = try! SigningKey(parsing: "signkey-test-12345678")

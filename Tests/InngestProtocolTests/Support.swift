@@ -9,7 +9,7 @@ struct UnreachableHTTPClient: HTTPClient {
     }
 }
 
-/// Builds call requests the way the server does (spec §2b/§2c).
+/// Builds call requests the way the server does (docs/serve-protocol.md, "Calls").
 enum CallBody {
     static func make(event: JSON = ["name": "test/event", "data": [:], "id": "evt1", "ts": 1717171717171, "user": [:]],
                      steps: JSONObject = JSONObject(), attempt: Int = 0, maxAttempts: Int = 4,

@@ -4,7 +4,7 @@ import InngestProtocol
 import JSON
 
 /// Turns a worker's HTTP response into a `CallResult`, the way the Inngest
-/// executor reads it (srv `httpdriver`): 200 = done, 206 = ops, 201 = a
+/// executor reads it (`pkg/execution/driver/httpdriver` in inngest/inngest): 200 = done, 206 = ops, 201 = a
 /// streamed envelope, anything else = error; `X-Inngest-No-Retry` decides
 /// retries and `Retry-After` their time; a 2xx without `X-Inngest-SDK` is not
 /// from an SDK and counts as a retriable error.

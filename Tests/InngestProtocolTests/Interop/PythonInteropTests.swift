@@ -141,7 +141,7 @@ struct PythonInteropTests {
             #expect(r["step:\(id)"]?["detail"] == .string(Digest.sha1Hex(id)), "step id \(id)")
         }
         for key in Self.signingKeys {
-            // Python drops the prefix from the bearer token (spec D1); compare the hashed part.
+            // Python drops the prefix from the bearer token; compare the hashed part.
             #expect(r["key:\(key)"]?["detail"] == .string(try SigningKey(parsing: key).hashedBody))
         }
     }
@@ -161,7 +161,7 @@ struct PythonInteropTests {
         #expect(r["validate-in-band"]?["ok"] == true && r["validate-in-band"]?["detail"] == ["$.capabilities"],
                 "\(r["validate-in-band"]?["detail"] ?? nil)")
         #expect(r["validate-authenticated"]?["ok"] == true, "\(r["validate-authenticated"]?["detail"] ?? nil)")
-        // The Python model lacks authentication_succeeded (spec F3); it must be the only extra key.
+        // The Python model lacks authentication_succeeded; it must be the only extra key.
         #expect(r["validate-unauthenticated"]?["ok"] == true && r["validate-unauthenticated"]?["detail"] == ["$.authentication_succeeded"],
                 "\(r["validate-unauthenticated"]?["detail"] ?? nil)")
     }

@@ -1,6 +1,6 @@
 import JSON
 
-/// Builds the function list of a sync (spec §2a), for both the out-of-band
+/// Builds the function list of a sync (docs/serve-protocol.md, "Sync"), for both the out-of-band
 /// `POST /fn/register` body and the in-band PUT response.
 enum RegisterPayload {
     /// The `functions` array, with step URLs `<serveURL>?fnId=<composite>&stepId=step`.

@@ -2,7 +2,7 @@ import Foundation
 import Hashing
 
 /// The wire id of a step: lowercase hex SHA-1 of the user's id, with `:n`
-/// appended for the n-th repeat (`id`, `id:1`, `id:2`, …; spec I1).
+/// appended for the n-th repeat (`id`, `id:1`, `id:2`, …; docs/serve-protocol.md, "Step ids").
 ///
 /// Every call replays every step, so the same few ids are hashed again and
 /// again; answers are remembered (up to `capacity` ids, then the memory is

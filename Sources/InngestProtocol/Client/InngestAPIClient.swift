@@ -3,7 +3,7 @@ import JSON
 
 /// Calls to the Inngest REST API (`/fn/register`, `/v0/runs/…`), authenticated
 /// with the hashed signing key and retried once with the fallback key on
-/// `401`/`403` (spec D1–D3).
+/// `401`/`403` (docs/serve-protocol.md, "Keys and signatures").
 struct InngestAPIClient: Sendable {
     let configuration: InngestConfiguration
     let httpClient: any HTTPClient
@@ -28,7 +28,7 @@ struct InngestAPIClient: Sendable {
 }
 
 /// Fetches a run's events and memoised steps when the call request was too
-/// large to carry them (`use_api: true`, spec G4).
+/// large to carry them (`use_api: true`; docs/serve-protocol.md, "Calls").
 struct RunDataFetcher: Sendable {
     let api: InngestAPIClient
 

@@ -95,7 +95,7 @@ final class StepRuntime: @unchecked Sendable {
     // MARK: Step resolution
 
     /// The hashed id for the next use of `userId`: the first use hashes `id`, the
-    /// n-th repeat `id:n` (spec I1).
+    /// n-th repeat `id:n` (see `StepIdHasher`).
     func lookup(_ userId: String) throws -> (hashedId: String, lookup: Lookup) {
         try lock.withLock {
             if let outer = executingStepId { throw NestedStepError(outerStepId: outer, innerStepId: userId) }

@@ -1,7 +1,7 @@
 import Hashing
 import JSON
 
-/// The `GET` body (spec F2–F4): a small unauthenticated shape for anyone, and
+/// The `GET` body: a small unauthenticated shape for anyone, and
 /// the full shape when the request carried a valid signature.
 enum Introspection {
     static let schemaVersion = "2024-05-24"

@@ -2,7 +2,7 @@ import JSON
 
 /// What the server remembers about one step, from the call request's `steps` map.
 ///
-/// The rules (spec I2, G6): an object whose only key is `data` is a result, one
+/// The rules (docs/serve-protocol.md, "Memos"): an object whose only key is `data` is a result, one
 /// whose only key is `error` a failure, one whose only key is `input` a step that
 /// has not finished (treated as not memoised); anything else (`null` after a
 /// sleep or a timed-out wait, an event object after a matched wait) is the

@@ -29,7 +29,7 @@ struct ServeResponse {
              headers: [("X-Inngest-No-Retry", retriable ? "false" : "true")], signWith: key, now: now)
     }
 
-    /// The HTTP form of a call's outcome (spec §2d–2i, H1–H4, I7).
+    /// The HTTP form of a call's outcome (docs/serve-protocol.md, "Responses and ops").
     static func outcome(_ outcome: CallOutcome, signWith key: SigningKey?, now: Int64) -> HTTPResponse {
         switch outcome {
         case .completed(let value):

@@ -2,7 +2,7 @@ import Hashing
 
 /// An Inngest signing key: optional `signkey-<env>-` prefix, then hex.
 ///
-/// Two different things are derived from it (spec C2 vs D1, a classic trap):
+/// Two different things are derived from it (docs/serve-protocol.md, "Keys and signatures"; a classic trap):
 /// - request signatures are HMAC-SHA256 keyed with the *text* of the hex part
 ///   (prefix removed, not hex-decoded);
 /// - the `Authorization: Bearer` token is the prefix followed by the hex

@@ -1,7 +1,7 @@
 import JSON
 
 // The option types of `FunctionConfiguration`. Each knows its register-payload
-// form (`json`); field names follow the server's parser (srv `pkg/inngest/function.go`).
+// form (`json`); field names follow the Inngest server's parser (`pkg/inngest/function.go` in inngest/inngest).
 
 extension FunctionConfiguration {
     /// At most `limit` steps of this function run at once, per distinct value of

@@ -3,7 +3,7 @@ import HTTP
 import JSON
 
 /// Out-of-band sync: tells the server where this app is and what it serves
-/// (`POST {api}/fn/register`, spec E1–E4, E13).
+/// (`POST {api}/fn/register`; docs/serve-protocol.md, "Sync").
 public struct RegistrationResult: Sendable, Equatable {
     /// Whether the server recorded a change (false when the same config was synced before).
     public let modified: Bool

@@ -1,7 +1,7 @@
 import JSON
 
 /// Runs one call of one function: replays the body against the memoised
-/// steps, then decides what to report (spec I4–I7):
+/// steps, then decides what to report (docs/serve-protocol.md, "What one call does"):
 ///
 /// - the body returned and nothing new was found ⇒ `200` with its result;
 /// - discovery (`stepId=step`) found exactly one new `run` step and immediate
@@ -11,7 +11,7 @@ import JSON
 /// - a targeted call (`stepId=<hash>`) ⇒ run exactly that step, or a retriable
 ///   `500` if the replay never reached it.
 struct CallExecutor: Sendable {
-    /// The server rejects larger step outputs (srv `pkg/consts`), so the step fails here, clearly.
+    /// The server rejects larger step outputs (`pkg/consts` in inngest/inngest), so the step fails here, clearly.
     static let maxStepOutputBytes = 4 << 20
 
     let appId: String
