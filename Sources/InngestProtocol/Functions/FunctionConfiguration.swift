@@ -34,7 +34,7 @@ public struct FunctionConfiguration: Sendable {
     /// Runs after the function has failed for good (all retries used, or a
     /// non-retriable error). Registered as the extra function `<id>-failure`,
     /// triggered by `inngest/function.failed` for this function only. Inside it,
-    /// `ctx.failure` describes the failure and `ctx.failure?.event` the original event.
+    /// `ctx.failure` describes the failure and `ctx.failure?.event` the event that started the failed run.
     public var onFailure: (@Sendable (FunctionContext) async throws -> Void)?
 
     /// The retry count sent when `retries` is not set (the value js and py default to).

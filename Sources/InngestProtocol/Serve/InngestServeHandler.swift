@@ -136,7 +136,7 @@ public struct InngestServeHandler: HTTPHandler {
     static let unknownURLMessage = "this app does not know its own URL yet: set INNGEST_SERVE_ORIGIN, "
         + "register it on start, or sign the sync request"
 
-    /// Signed PUT asking for the configuration in the response (spec E15).
+    /// Signed PUT asking for the configuration in the response (in-band sync; docs/serve-protocol.md, "Sync").
     /// Verified whenever a key is configured, in dev mode too (as the Go SDK does).
     private func inBandSync(_ request: HTTPRequest, now: Int64) -> HTTPResponse {
         var key: SigningKey?
