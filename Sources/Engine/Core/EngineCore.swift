@@ -13,11 +13,6 @@ import JSON
 /// `applyCallOutcome`. docs/engine.md describes the data model and the run
 /// state machine.
 final class EngineCore: Sendable {
-    let store: EngineStore
-    let registry: FunctionRegistry
-    let clock: any EngineClock
-    let ids: any IDGenerator
-    let settings: EngineSettings
     /// Events, runs, steps, finishing (and the flow control and pause matching they use).
     let runs: RunLifecycle
     /// What a worker call returned, applied to its run.
@@ -28,11 +23,6 @@ final class EngineCore: Sendable {
     let sync: FunctionSync
 
     init(store: EngineStore, registry: FunctionRegistry, clock: any EngineClock, ids: any IDGenerator, settings: EngineSettings) {
-        self.store = store
-        self.registry = registry
-        self.clock = clock
-        self.ids = ids
-        self.settings = settings
         runs = RunLifecycle(store: store, registry: registry, clock: clock, ids: ids, settings: settings,
                             admission: RunAdmission(store: store, settings: settings), pauses: PauseMatcher())
         calls = CallOutcomeRecorder(store: store, registry: registry, ids: ids, runs: runs,
@@ -41,7 +31,12 @@ final class EngineCore: Sendable {
         sync = FunctionSync(store: store, registry: registry, clock: clock, timers: timers)
     }
 
-    var now: Int64 { clock.nowMilliseconds() }
+    // The shared parts, as the executor and the API read them.
+    var store: EngineStore { runs.store }
+    var registry: FunctionRegistry { runs.registry }
+    var ids: any IDGenerator { runs.ids }
+    var settings: EngineSettings { runs.settings }
+    var now: Int64 { runs.now }
 
     /// Stores validated events and everything they cause, atomically; returns their ids.
     func acceptEvents(_ events: [IncomingEvent]) async throws -> (ids: [String], effects: EngineEffects) {
