@@ -8,7 +8,7 @@ struct GeneratorOp: Sendable {
     let displayName: String?
     let opts: JSON?
     let data: JSON?
-    let error: JSON?
+    var error: JSON?
 
     init?(_ json: JSON) {
         guard case .object(let o) = json else { return nil }

@@ -7,11 +7,17 @@ public struct Joelclaw: CLICommand {
     CONFIGURATION (environment):
       JOELCLAW_REPO               repository checkout (default: current directory)
       JOELCLAW_INVENTORY          inventory file (default: $JOELCLAW_REPO/infra/inventory.json)
-      INNGEST_BASE_URL            Inngest server (default: the embedded engine, http://127.0.0.1:8288)
+      INNGEST_DEV                 1, or the dev server's URL: dev mode (no keys needed)
+      INNGEST_BASE_URL            Inngest server in cloud mode (keys as configured)
       INNGEST_EVENT_API_BASE_URL  event API base (default: INNGEST_BASE_URL)
       INNGEST_API_BASE_URL        REST API base (default: INNGEST_BASE_URL)
-      INNGEST_EVENT_KEY           event key (default: NO_EVENT_KEY_SET)
-      INNGEST_SIGNING_KEY         sent as a Bearer token to the REST API when set
+      INNGEST_EVENT_KEY           event key (dev mode default: NO_EVENT_KEY_SET)
+      INNGEST_SIGNING_KEY         its SHA-256 form is the REST API's Bearer token
+      INNGEST_SIGNING_KEY_FALLBACK  tried when the server refuses the signing key
+      With none of INNGEST_DEV/INNGEST_BASE_URL/INNGEST_*_API_BASE_URL set, the CLI
+      talks to the worker's embedded engine at JOELCLAW_ENGINE_ADDRESS (default
+      127.0.0.1:8288) with the keys from its key file (JOELCLAW_ENGINE_KEYS, default
+      engine-keys.json beside JOELCLAW_ENGINE_DB), as the worker does.
       NO_COLOR                    disable colour (also off when output is not a terminal)
     """
     public static let subcommands: [any CLICommand.Type] = [StatusCommand.self, InfraCommand.self, SendCommand.self, RunsCommand.self]

@@ -14,6 +14,8 @@ final class LoopbackServer: @unchecked Sendable {
         case http(status: Int, body: String)
         /// Answers by `"METHOD /path?query"`; anything else gets 404.
         case routes([String: (status: Int, body: String)])
+        /// Answers the n-th request with the n-th answer (the last one from then on).
+        case sequence([(status: Int, body: String)])
         /// Writes this text as soon as a client connects (an SSH banner), then waits.
         case banner(String)
         /// Reads one line and answers with `reply` (Redis PING → +PONG).
@@ -135,6 +137,11 @@ final class LoopbackServer: @unchecked Sendable {
             let line = request.split(separator: "\r\n", maxSplits: 1).first.map(String.init) ?? ""
             let key = line.split(separator: " ").prefix(2).joined(separator: " ")
             let answer = table[key] ?? (404, #"{"error":"not found"}"#)
+            reply(client, answer.status, answer.body)
+        case .sequence(let answers):
+            _ = readRequest(client)
+            lock.lock(); let n = requests.count; lock.unlock()
+            let answer = answers[min(n, answers.count) - 1]
             reply(client, answer.status, answer.body)
         }
     }
