@@ -1,3 +1,5 @@
+import InngestProtocol
+
 /// The `joelclaw` operations CLI. `main.swift` only calls `Joelclaw.main`;
 /// everything else lives here so tests run the real command path in-process.
 public struct Joelclaw: CLICommand {
@@ -21,6 +23,7 @@ public struct Joelclaw: CLICommand {
       NO_COLOR                    disable colour (also off when output is not a terminal)
     """
     public static let subcommands: [any CLICommand.Type] = [StatusCommand.self, InfraCommand.self, SendCommand.self, RunsCommand.self]
+    public static let arguments = ArgumentSpec(flags: [.init("version", help: "Show the version (one for the CLI, the worker and the SDK).")])
 
     public init(_ parsed: ParsedArguments) {}
     public func run(in context: CLIContext) async throws -> ExitCode { .usage }
@@ -28,6 +31,10 @@ public struct Joelclaw: CLICommand {
     /// Parses `arguments` (without the program name), runs the command and
     /// returns its exit code. Help goes to stdout; errors go to stderr.
     public static func main(_ arguments: [String], context: CLIContext) async -> ExitCode {
+        if arguments == ["--version"] {
+            context.stdout.write("\(name) \(SDKIdentity.version)\n")
+            return .success
+        }
         var command: any CLICommand.Type = Joelclaw.self
         var path = [name]
         var rest = arguments[...]
