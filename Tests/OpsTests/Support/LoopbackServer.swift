@@ -35,23 +35,10 @@ final class LoopbackServer: @unchecked Sendable {
 
     init(_ behaviour: Behaviour) throws {
         self.behaviour = behaviour
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (fd, port) = try Self.bindLoopback(reuseAddress: true)
         self.fd = fd
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
-        }
-        port = Int(UInt16(bigEndian: addr.sin_port))
+        self.port = port
+        guard listen(fd, 64) == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
         Thread.detachNewThread { [self] in acceptLoop() }
     }
 
@@ -61,8 +48,17 @@ final class LoopbackServer: @unchecked Sendable {
     /// test's server be handed the same ephemeral port, turning "refused" into
     /// "up" at random.
     static func closedPort() -> Int {
+        // No SO_REUSEADDR: nothing else may bind the port while this socket holds it.
+        guard let (_, port) = try? bindLoopback(reuseAddress: false) else { preconditionFailure("cannot bind a loopback port") }
+        return port
+    }
+
+    /// A TCP socket bound to 127.0.0.1 on a port the kernel chooses, and that port.
+    private static func bindLoopback(reuseAddress: Bool) throws -> (fd: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        precondition(fd >= 0, "socket() failed")
+        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        var yes: Int32 = 1
+        if reuseAddress { setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size)) }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = 0
@@ -70,12 +66,12 @@ final class LoopbackServer: @unchecked Sendable {
         let bound = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        precondition(bound == 0, "bind() failed")
+        guard bound == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
         }
-        return Int(UInt16(bigEndian: addr.sin_port))
+        return (fd, Int(UInt16(bigEndian: addr.sin_port)))
     }
 
     /// Wakes every thread with `shutdown`; each thread closes its own socket,
