@@ -33,35 +33,30 @@ struct InngestConnection: Sendable {
     /// `POST {eventAPI}/e/{key}`; returns the ids the server assigned.
     func send(_ event: InngestEvent) async throws -> [String] {
         let client = EventClient(configuration: configuration, httpClient: http, attempts: Self.sendAttempts)
-        do {
-            return try await client.send([event])
-        } catch let error as EventClient.SendError {
-            switch error {
-            case .noEventKey:
-                throw CommandFailure("\(error)", exitCode: .configuration)
-            case .unreachable(let why):
-                throw CommandFailure("cannot reach Inngest at \(configuration.eventAPIBaseURL): \(why)", exitCode: .unavailable)
-            case .rejected(let status, _):
-                throw CommandFailure("\(error)", httpStatus: status)
-            case .badReply:
-                throw CommandFailure("\(error)")
-            }
-        }
+        do { return try await client.send([event]) } catch { throw Self.failure(error, server: configuration.eventAPIBaseURL) }
     }
 
     /// The REST API (`/v1/events…`), authenticated with the hashed signing key.
     func query(_ body: (InngestAPIClient) async throws -> [JSON]) async throws -> [JSON] {
-        do {
-            return try await body(InngestAPIClient(configuration: configuration, httpClient: http))
-        } catch let error as InngestAPIError {
-            switch error {
-            case .unreachable(let why):
-                throw CommandFailure("cannot reach Inngest at \(configuration.apiBaseURL): \(why)", exitCode: .unavailable)
-            case .rejected(let status, _):
-                throw CommandFailure("\(error)", httpStatus: status)
-            case .badReply:
-                throw CommandFailure("\(error)")
-            }
+        do { return try await body(InngestAPIClient(configuration: configuration, httpClient: http)) } catch {
+            throw Self.failure(error, server: configuration.apiBaseURL)
+        }
+    }
+
+    /// The SDK clients' errors as the CLI's exit codes: no event key → 78,
+    /// unreachable → 69, refused or unexpected answer → 1 (with the HTTP status kept).
+    static func failure(_ error: any Error, server: String) -> any Error {
+        switch error {
+        case EventClient.SendError.noEventKey:
+            return CommandFailure("\(error)", exitCode: .configuration)
+        case EventClient.SendError.unreachable(let why), InngestAPIError.unreachable(let why):
+            return CommandFailure("cannot reach Inngest at \(server): \(why)", exitCode: .unavailable)
+        case EventClient.SendError.rejected(let status, _), InngestAPIError.rejected(let status, _):
+            return CommandFailure("\(error)", httpStatus: status)
+        case is EventClient.SendError, is InngestAPIError:
+            return CommandFailure("\(error)")
+        default:
+            return error
         }
     }
 }
