@@ -61,6 +61,7 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
            utf8[colon + 1] == UInt8(ascii: "/"), utf8[colon + 2] == UInt8(ascii: "/") { start = colon + 3 }
         guard let cut = utf8[start...].firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") })
         else { return url }
+        if cut == utf8.count - 1 && utf8[cut] == UInt8(ascii: "/") { return url }  // nothing after the authority but `/`
         return String(decoding: utf8[..<cut], as: UTF8.self) + "/…"
     }
 }

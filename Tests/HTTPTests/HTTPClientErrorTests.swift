@@ -8,6 +8,7 @@ import Testing
         #expect(HTTPClientError.origin(of: "https://inn.gs?key=secret") == "https://inn.gs/…")
         #expect(HTTPClientError.origin(of: "http://[::1]:1#frag") == "http://[::1]:1/…")
         #expect(HTTPClientError.origin(of: "http://127.0.0.1:8288") == "http://127.0.0.1:8288")
+        #expect(HTTPClientError.origin(of: "http://127.0.0.1:8288/") == "http://127.0.0.1:8288/")
         #expect(HTTPClientError.origin(of: "not a url/e/secret") == "not a url/…")
     }
 
