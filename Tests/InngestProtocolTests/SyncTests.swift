@@ -90,6 +90,21 @@ import JSON
         }
     }
 
+    /// A server echoing the key in its refusal: the error (which reaches logs and /health) does not.
+    @Test func registerFailureNeverEchoesAKey() async throws {
+        try await withFakeServer({ _, _ in FakeInngestServer.json(401, ["error": "key signkey-prod-12345678 is not valid"]) }) { server in
+            let inngest = Inngest(appId: "my-app", functions: [Self.fn], configuration: try Self.cloud(api: server.origin),
+                                  httpClient: SocketHTTPClient(), logSink: DiscardingLogSink())
+            do {
+                _ = try await inngest.register(serveURL: "http://127.0.0.1:3000/api/inngest")
+                Issue.record("expected a registration error")
+            } catch {
+                #expect("\(error)".contains("key [redacted] is not valid"), "\(error)")
+                #expect(!"\(error)".contains("12345678"), "\(error)")
+            }
+        }
+    }
+
     /// The header the cloud configuration's key puts on `body` now.
     static func signature(_ body: [UInt8]) throws -> String {
         RequestSignature.sign(body: body, key: try SigningKey(parsing: "signkey-prod-12345678"),
