@@ -11,7 +11,7 @@ public enum EmbeddedEngineClientEnvironment {
     /// Throws when the address is malformed or the key file is unusable.
     public static func adjusted(_ environment: [String: String]) throws -> [String: String] {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        let addressText = value("JOELCLAW_ENGINE_ADDRESS") ?? "127.0.0.1:8288"
+        let addressText = value("JOELCLAW_ENGINE_ADDRESS") ?? EmbeddedEngineConfiguration.defaultAddress
         guard let address = EmbeddedEngineConfiguration.parseAddress(addressText) else {
             throw EngineKeysError("JOELCLAW_ENGINE_ADDRESS=\(addressText) must be host:port")
         }

@@ -43,6 +43,12 @@ public struct EmbeddedEngineConfiguration: Sendable {
         return "http://\(h):\(port)"
     }
 
+    /// The default `host:port` of the API, as `--engine-address` writes it.
+    public static var defaultAddress: String {
+        let defaults = EmbeddedEngineConfiguration(databasePath: "")
+        return "\(defaults.host):\(defaults.port)"
+    }
+
     /// `host:port`, `[v6]:port` or `:port` (host 127.0.0.1), as `--engine-address` and
     /// `JOELCLAW_ENGINE_ADDRESS` take it; nil when it is not that.
     public static func parseAddress(_ text: String) -> (host: String, port: Int)? {

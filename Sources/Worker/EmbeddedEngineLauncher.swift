@@ -148,7 +148,8 @@ extension WorkerOption {
     static let engine = WorkerOption(flag: "engine", environment: "JOELCLAW_ENGINE", defaultValue: "auto",
                                      summary: "Inngest engine: auto (embedded unless INNGEST_DEV/INNGEST_BASE_URL/... is set), embedded, external",
                                      check: { ["auto", "embedded", "external"].contains($0) ? nil : "must be auto, embedded or external" })
-    static let engineAddress = WorkerOption(flag: "engine-address", environment: "JOELCLAW_ENGINE_ADDRESS", defaultValue: "127.0.0.1:8288",
+    static let engineAddress = WorkerOption(flag: "engine-address", environment: "JOELCLAW_ENGINE_ADDRESS",
+                                            defaultValue: EmbeddedEngineConfiguration.defaultAddress,
                                             summary: "where the embedded engine's API listens",
                                             check: { (try? EmbeddedEngineLauncher.address($0)) == nil ? "must be host:port" : nil })
     static let engineDatabase = WorkerOption(flag: "engine-db", environment: "JOELCLAW_ENGINE_DB", defaultValue: "",

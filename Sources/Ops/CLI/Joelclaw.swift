@@ -1,3 +1,4 @@
+import Engine
 import InngestProtocol
 
 /// The `joelclaw` operations CLI. `main.swift` only calls `Joelclaw.main`;
@@ -18,7 +19,7 @@ public struct Joelclaw: CLICommand {
       INNGEST_SIGNING_KEY_FALLBACK  tried when the server refuses the signing key
       With none of INNGEST_DEV/INNGEST_BASE_URL/INNGEST_*_API_BASE_URL set, the CLI
       talks to the worker's embedded engine at JOELCLAW_ENGINE_ADDRESS (default
-      127.0.0.1:8288) with the keys from its key file (JOELCLAW_ENGINE_KEYS, default
+      \(EmbeddedEngineConfiguration.defaultAddress)) with the keys from its key file (JOELCLAW_ENGINE_KEYS, default
       engine-keys.json beside JOELCLAW_ENGINE_DB), as the worker does.
       NO_COLOR                    disable colour (also off when output is not a terminal)
     """
