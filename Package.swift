@@ -19,7 +19,8 @@
 //   Engine             the embedded Inngest-compatible engine
 //   Subprocess         runs external programs: own process group, timeouts and
 //                      cancellation kill the whole group (no dependencies)
-//   Ops                inventory, health checks, infra rendering/apply
+//   Ops                inventory, health checks, infra rendering/apply, the joelclaw
+//                      commands (Inngest through the SDK's clients, the engine's key file)
 //   Functions          the ported functions and the effects they use
 //   Worker, joelclaw   executables
 import PackageDescription
@@ -56,14 +57,14 @@ let package = Package(
         .target(name: "InngestProtocol", dependencies: ["JSON", "Hashing", "HTTP"]),
         .target(name: "Engine", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite"]),
         .target(name: "Subprocess"),
-        .target(name: "Ops", dependencies: ["JSON", "HTTP", "Subprocess"]),
+        .target(name: "Ops", dependencies: ["JSON", "HTTP", "Subprocess", "InngestProtocol", "Engine"]),
         .target(name: "Functions", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite", "Ops", "Subprocess"]),
         .executableTarget(name: "Worker", dependencies: [
             "HTTP", "InngestProtocol", "Engine", "Functions", "Ops", "JSON",
         ]),
         // The Swift app that bench/serve/run.sh measures (not a product).
         .executableTarget(name: "ServeBenchApp", dependencies: ["HTTP", "InngestProtocol", "JSON"], path: "bench/serve/app"),
-        .executableTarget(name: "JoelclawCLI", dependencies: ["Ops", "JSON", "HTTP"]),
+        .executableTarget(name: "JoelclawCLI", dependencies: ["Ops"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
@@ -80,7 +81,7 @@ let package = Package(
         // Fixtures are read from the source tree (#filePath), not bundled.
         .testTarget(name: "FunctionsTests", dependencies: ["Functions", "Engine", "InngestProtocol", "JSON", "HTTP", "SQLite", "Ops", "Subprocess"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "OpsTests", dependencies: ["Ops", "JSON", "HTTP", "Subprocess"]),
+        .testTarget(name: "OpsTests", dependencies: ["Ops", "JSON", "HTTP", "Subprocess", "InngestProtocol", "Engine"]),
         .testTarget(name: "SubprocessTests", dependencies: ["Subprocess"]),
         .testTarget(name: "WorkerTests", dependencies: ["HTTP", "JSON"]),
     ]

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import InngestProtocol
 import JSON
 
 /// An Inngest-compatible engine running inside the worker process: an HTTP
@@ -58,7 +59,9 @@ public final class EmbeddedEngine: @unchecked Sendable {
                               ids: config.ids ?? ULIDGenerator(clock: config.clock), settings: config.settings)
         try core.loadFunctions(log: log)
         let signer = try config.signingKey.map { try SigningKeySigner(key: $0) }
-        let executor = Executor(core: core, client: client, signer: signer, log: log)
+        let signingKeys = [config.signingKey].compactMap { $0 }.compactMap { try? SigningKey(parsing: $0) }
+        let redactor = SecretRedactor(eventKeys: config.eventKeys, signingKeys: signingKeys)
+        let executor = Executor(core: core, client: client, signer: signer, redactor: redactor, log: log)
         let notifier = finished
         executor.onRunFinished = { notifier.finished($0) }
         let scheduler = Scheduler(clock: config.clock, maxInFlight: config.settings.maxConcurrentCalls) { item in

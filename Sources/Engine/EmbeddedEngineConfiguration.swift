@@ -42,4 +42,20 @@ public struct EmbeddedEngineConfiguration: Sendable {
         let h = host.contains(":") ? "[\(host)]" : host
         return "http://\(h):\(port)"
     }
+
+    /// The default `host:port` of the API, as `--engine-address` writes it.
+    public static var defaultAddress: String {
+        let defaults = EmbeddedEngineConfiguration(databasePath: "")
+        return "\(defaults.host):\(defaults.port)"
+    }
+
+    /// `host:port`, `[v6]:port` or `:port` (host 127.0.0.1), as `--engine-address` and
+    /// `JOELCLAW_ENGINE_ADDRESS` take it; nil when it is not that.
+    public static func parseAddress(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65_535).contains(port) else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "127.0.0.1" : host, port)
+    }
 }

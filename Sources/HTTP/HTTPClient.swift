@@ -30,7 +30,11 @@ public struct HTTPClientResponse: Sendable {
     }
 }
 
+/// Errors name a URL only by its origin (`scheme://host:port`, then `/…`):
+/// paths and queries can carry credentials (Inngest's event API takes its key
+/// in the path), and error text ends up in logs and stored run errors.
 public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Holds `HTTPClientError.origin(of:)` of the URL, never the whole URL.
     case invalidURL(String)
     case timedOut
     /// Connection refused, reset, DNS failure and the like.
@@ -46,6 +50,19 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
         case .timedOut: "timedOut"
         case .transport(let reason): "transport(\(reason.debugDescription))"
         }
+    }
+
+    /// `url` cut after its authority (`http://host:8288/…`): enough to say where a
+    /// request went, without the path or query that may hold a key.
+    public static func origin(of url: String) -> String {
+        let utf8 = Array(url.utf8)
+        var start = 0
+        if let colon = utf8.firstIndex(of: UInt8(ascii: ":")), colon + 2 < utf8.count,
+           utf8[colon + 1] == UInt8(ascii: "/"), utf8[colon + 2] == UInt8(ascii: "/") { start = colon + 3 }
+        guard let cut = utf8[start...].firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") })
+        else { return url }
+        if cut == utf8.count - 1 && utf8[cut] == UInt8(ascii: "/") { return url }  // nothing after the authority but `/`
+        return String(decoding: utf8[..<cut], as: UTF8.self) + "/…"
     }
 }
 

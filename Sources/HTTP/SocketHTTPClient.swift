@@ -52,7 +52,7 @@ public final class SocketHTTPClient: HTTPClient, Sendable {
     }
 
     public func send(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
-        guard let endpoint = HTTPEndpoint(request.url) else { throw HTTPClientError.invalidURL(request.url) }
+        guard let endpoint = HTTPEndpoint(request.url) else { throw HTTPClientError.invalidURL(HTTPClientError.origin(of: request.url)) }
         guard !request.method.isEmpty, request.method.utf8.allSatisfy({ HTTPSyntax.isTokenChar[Int($0)] }) else {
             throw HTTPClientError.invalidURL("\(request.method) is not a valid method")
         }

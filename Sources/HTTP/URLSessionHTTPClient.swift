@@ -36,7 +36,7 @@ public final class URLSessionHTTPClient: HTTPClient, @unchecked Sendable {
     public func send(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
         guard let url = URL(string: request.url), let scheme = url.scheme?.lowercased(),
               scheme == "http" || scheme == "https", url.host != nil
-        else { throw HTTPClientError.invalidURL(request.url) }
+        else { throw HTTPClientError.invalidURL(HTTPClientError.origin(of: request.url)) }
         var urlRequest = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData,
                                     timeoutInterval: request.timeout.isFinite && request.timeout > 0 ? request.timeout : 1e9)
         urlRequest.httpMethod = request.method
@@ -54,12 +54,12 @@ public final class URLSessionHTTPClient: HTTPClient, @unchecked Sendable {
         } catch let error as URLError where error.code == .timedOut {
             throw HTTPClientError.timedOut
         } catch let error as URLError where error.code == .badURL || error.code == .unsupportedURL {
-            throw HTTPClientError.invalidURL(request.url)
+            throw HTTPClientError.invalidURL(HTTPClientError.origin(of: request.url))
         } catch {
-            throw HTTPClientError.transport("\(request.method) \(request.url): \(error.localizedDescription)")
+            throw HTTPClientError.transport("\(request.method) \(HTTPClientError.origin(of: request.url)): \(error.localizedDescription)")
         }
         guard let http = response as? HTTPURLResponse else {
-            throw HTTPClientError.transport("\(request.url): not an HTTP response")
+            throw HTTPClientError.transport("\(HTTPClientError.origin(of: request.url)): not an HTTP response")
         }
         var headers = HTTPHeaders()
         for (name, value) in http.allHeaderFields {

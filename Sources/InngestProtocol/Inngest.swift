@@ -32,6 +32,7 @@ public final class Inngest: Sendable {
     public let functions: [InngestFunction]
     public let configuration: InngestConfiguration
     public let middleware: [any InngestMiddleware]
+    /// The sink given at init, behind a `RedactingLogSink` for this configuration's keys.
     public let logSink: any InngestLogSink
     let httpClient: any HTTPClient
     /// Unix time in seconds; injected so signature windows are testable.
@@ -53,7 +54,7 @@ public final class Inngest: Sendable {
         self.configuration = configuration
         self.httpClient = httpClient
         self.middleware = middleware
-        self.logSink = logSink
+        self.logSink = RedactingLogSink(logSink, redactor: SecretRedactor(configuration: configuration))
         self.clock = clock
         var registered: [InngestFunction] = []
         for f in functions {

@@ -36,7 +36,10 @@ public struct Command: Sendable, Equatable, CustomStringConvertible {
         argv.map(Command.shellQuoted).joined(separator: " ")
     }
 
-    static func shellQuoted(_ word: String) -> String {
+    /// `word` as one word of a POSIX shell command: unchanged when it is plain
+    /// (letters, digits, `-_./=:@%+,`), else single-quoted. The one quoting helper:
+    /// plans and logs use it, and so does the remote side of `ssh`.
+    public static func shellQuoted(_ word: String) -> String {
         let plain = !word.isEmpty && word.unicodeScalars.allSatisfy { c in
             (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || "-_./=:@%+,".unicodeScalars.contains(c)
         }

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import HTTP
+import InngestProtocol
 
 /// Chooses between an external Inngest server and the embedded engine, and
 /// runs the embedded one when chosen.
@@ -17,7 +18,6 @@ import HTTP
 /// its key file (`EngineKeys`, generated on first start); only `--engine-open`
 /// runs it without keys, with a warning.
 final class EmbeddedEngineLauncher: @unchecked Sendable {
-    static let serverVariables = ["INNGEST_DEV", "INNGEST_BASE_URL", "INNGEST_API_BASE_URL", "INNGEST_EVENT_API_BASE_URL"]
 
     /// nil when an external server is used.
     let engineConfiguration: EmbeddedEngineConfiguration?
@@ -38,7 +38,7 @@ final class EmbeddedEngineLauncher: @unchecked Sendable {
     /// dispatching anything until `beginDispatching()`, called once the worker listens.
     static func prepare(configuration: WorkerConfiguration, environment: [String: String], logger: Logger) throws -> EmbeddedEngineLauncher {
         let mode = configuration.string(.engine)
-        let configured = serverVariables.filter { !(environment[$0] ?? "").isEmpty }
+        let configured = InngestConfiguration.configuredServerVariables(in: environment)
         if mode == "external" || (mode == "auto" && !configured.isEmpty) {
             let target = configured.first.map { "\($0)=\(environment[$0] ?? "")" } ?? "the SDK's default (Inngest Cloud)"
             return EmbeddedEngineLauncher(engineConfiguration: nil, summary: "using an external Inngest server (\(target))")
@@ -127,14 +127,12 @@ final class EmbeddedEngineLauncher: @unchecked Sendable {
         setenv(signed ? "INNGEST_BASE_URL" : "INNGEST_DEV", url, 1)
     }
 
-    /// `host:port`, `[v6]:port` or `:port`.
+    /// `host:port`, `[v6]:port` or `:port` (see `EmbeddedEngineConfiguration.parseAddress`).
     static func address(_ text: String) throws -> (String, Int) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else {
+        guard let address = EmbeddedEngineConfiguration.parseAddress(text) else {
             throw LauncherError("engine address \(text.debugDescription) must be host:port")
         }
-        var host = String(text[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return (host.isEmpty ? "127.0.0.1" : host, port)
+        return address
     }
 }
 
@@ -150,7 +148,8 @@ extension WorkerOption {
     static let engine = WorkerOption(flag: "engine", environment: "JOELCLAW_ENGINE", defaultValue: "auto",
                                      summary: "Inngest engine: auto (embedded unless INNGEST_DEV/INNGEST_BASE_URL/... is set), embedded, external",
                                      check: { ["auto", "embedded", "external"].contains($0) ? nil : "must be auto, embedded or external" })
-    static let engineAddress = WorkerOption(flag: "engine-address", environment: "JOELCLAW_ENGINE_ADDRESS", defaultValue: "127.0.0.1:8288",
+    static let engineAddress = WorkerOption(flag: "engine-address", environment: "JOELCLAW_ENGINE_ADDRESS",
+                                            defaultValue: EmbeddedEngineConfiguration.defaultAddress,
                                             summary: "where the embedded engine's API listens",
                                             check: { (try? EmbeddedEngineLauncher.address($0)) == nil ? "must be host:port" : nil })
     static let engineDatabase = WorkerOption(flag: "engine-db", environment: "JOELCLAW_ENGINE_DB", defaultValue: "",

@@ -1,4 +1,5 @@
 import HTTP
+import InngestProtocol
 import Ops
 
 /// What the worker's routes and background jobs share, built once at start.
@@ -7,7 +8,8 @@ import Ops
 /// as `extension WorkerServices { func add<Feature>Routes(to router: inout HTTPRouter) }`
 /// and add one line to `makeRouter()`.
 struct WorkerServices: Sendable {
-    static let version = "0.1.0"
+    /// The worker ships with the SDK it is built on, from one repository: one version.
+    static let version = SDKIdentity.version
 
     let configuration: WorkerConfiguration
     let logger: Logger

@@ -102,7 +102,9 @@ import Testing
             guard case .transport = error else { Issue.record("expected transport, got \(error)"); return }
         }
         for bad in ["ftp://x/", "http://", "https://", "https://u@127.0.0.1/", "http://u@127.0.0.1/", "http://127.0.0.1:99999/", "http://127.0.0.1/a b"] {
-            await #expect(throws: HTTPClientError.invalidURL(bad)) {
+            // The error names the URL without its path (which may hold a key).
+            let named = bad == "http://127.0.0.1/a b" ? "http://127.0.0.1/…" : bad
+            await #expect(throws: HTTPClientError.invalidURL(named)) {
                 _ = try await client.send(HTTPClientRequest(method: "GET", url: bad))
             }
         }

@@ -81,4 +81,26 @@ import JSON
             #expect(server.requests[0].path == "/e/NO_EVENT_KEY_SET")
         }
     }
+
+    /// The key travels in the URL; neither an unusable URL nor a server echoing
+    /// the key may put it into the error.
+    @Test func errorsNeverHoldTheEventKey() async throws {
+        let key = "s3cret-event-key-0042"
+        let badPort = Self.client("http://127.0.0.1:99999", key: key)
+        do {
+            _ = try await badPort.send([InngestEvent(name: "e")])
+            Issue.record("expected an error")
+        } catch {
+            #expect(!"\(error)".contains(key), "\(error)")
+            #expect("\(error)".contains("127.0.0.1:99999"), "\(error)")
+        }
+        try await withFakeServer({ _, _ in FakeInngestServer.json(401, ["error": .string("Event key \(key) not found")]) }) { server in
+            do {
+                _ = try await Self.client(server.origin, key: key).send([InngestEvent(name: "e")])
+                Issue.record("expected an error")
+            } catch {
+                #expect("\(error)" == "the event API refused the events (401): Event key [redacted] not found")
+            }
+        }
+    }
 }

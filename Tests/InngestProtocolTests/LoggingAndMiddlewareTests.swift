@@ -33,6 +33,18 @@ import JSON
         #expect(log.lines == ["info start", "info in a", "info after a", "info after b"])
     }
 
+    /// A function that logs a tool's error text (an event-API URL with its key)
+    /// leaves no key in the log.
+    @Test func logLinesNeverCarryKeys() async {
+        let leaky = InngestFunction(id: "logged", triggers: [.event("e")]) { ctx -> String in
+            ctx.logger.warn("curl: POST http://127.0.0.1:8288/e/0a1b2c3d4e5f6a7b failed")
+            return "ok"
+        }
+        let log = CapturingLogSink()
+        _ = await Self.call(devInngest([leaky], logSink: log), steps: JSONObject())
+        #expect(log.lines == ["warn curl: POST http://127.0.0.1:8288/e/[redacted] failed"])
+    }
+
     final class Recorder: InngestMiddleware, @unchecked Sendable {
         private let lock = NSLock()
         private var stored: [String] = []

@@ -182,7 +182,7 @@ import JSON
         let r = await Self.call(StepRuntimeTests.twoSteps, stepId: "0000000000000000000000000000000000000000")
         #expect(r.status == 500)
         #expect(r.headers["X-Inngest-No-Retry"] == "false")
-        #expect(r.headers["X-Inngest-SDK"] == "inngest-swift:v0.1.0")
+        #expect(r.headers["X-Inngest-SDK"] == "inngest-swift:v\(SDKIdentity.version)")
         #expect(r.json?["code"] == "step_not_found")
     }
 

@@ -60,7 +60,7 @@ import JSON
         let r = await Self.cloudInngest(logSink: log).handler.handle(CallBody.request(fnId: "test-app-two", body: body, headers: headers))
         #expect(r.status == 401)
         #expect(r.json?["code"] == .string(code))
-        #expect(r.headers["X-Inngest-SDK"] == "inngest-swift:v0.1.0")
+        #expect(r.headers["X-Inngest-SDK"] == "inngest-swift:v\(SDKIdentity.version)")
         #expect(r.headers["X-Inngest-Signature"] == nil)
         #expect(log.lines.count == 1)
     }
@@ -134,7 +134,7 @@ import JSON
         #expect(r.status == 400)
         #expect(r.json?["code"] == .string(code))
         #expect(r.json?["message"]?.stringValue?.isEmpty == false)
-        #expect(r.headers["X-Inngest-SDK"] == "inngest-swift:v0.1.0")
+        #expect(r.headers["X-Inngest-SDK"] == "inngest-swift:v\(SDKIdentity.version)")
         // The same bytes can never succeed: the server must not retry them.
         #expect(r.headers["X-Inngest-No-Retry"] == "true")
     }
@@ -209,7 +209,7 @@ import JSON
         #expect(j["app_id"] == "test-app")
         #expect(j["url"] == "http://127.0.0.1:51234/api/inngest")
         #expect(j["sdk_language"] == "swift")
-        #expect(j["sdk_version"] == "0.1.0")
+        #expect(j["sdk_version"] == .string(SDKIdentity.version))
         #expect(j["platform"] == .some(.null))
         #expect(j["functions"]?[0]?["steps"]?["step"]?["runtime"]?["url"]
                 == "http://127.0.0.1:51234/api/inngest?fnId=test-app-two&stepId=step")

@@ -14,7 +14,7 @@ import JSON
         let inngest = devInngest([Self.twoSteps])
         let response = await inngest.handler.handle(CallBody.request(fnId: "test-app-two", body: CallBody.make()))
         #expect(response.status == 206)
-        #expect(response.headers["X-Inngest-SDK"] == "inngest-swift:v0.1.0")
+        #expect(response.headers["X-Inngest-SDK"] == "inngest-swift:v\(SDKIdentity.version)")
         #expect(response.headers["X-Inngest-Req-Version"] == "2")
         #expect(response.json == [["op": "StepRun", "id": "98bf98df193bcce7c33e6bc50927cf2ac21206cb",
                                    "name": "first step", "displayName": "first step", "data": "first step"]])

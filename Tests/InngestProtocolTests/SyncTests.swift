@@ -39,13 +39,13 @@ import JSON
             #expect(register.path == "/fn/register")
             #expect(register.queryValue("deployId") == "01J9")
             #expect(register.headers["Authorization"] == "Bearer signkey-prod-b2ed992186a5cb19f6668aade821f502c1d00970dfd0e35128d51bac4649916c")
-            #expect(register.headers["X-Inngest-SDK"] == "inngest-swift:v0.1.0")
+            #expect(register.headers["X-Inngest-SDK"] == "inngest-swift:v\(SDKIdentity.version)")
             #expect(register.headers["X-Inngest-Expected-Server-Kind"] == "cloud")
             let body = try JSON(parsing: register.body)
             #expect(body["url"] == "http://localhost:3000/api/inngest")
             #expect(body["v"] == "0.1")
             #expect(body["deployType"] == "ping")
-            #expect(body["sdk"] == "inngest-swift:v0.1.0")
+            #expect(body["sdk"] == .string(SDKIdentity.header))
             #expect(body["appName"] == "my-app")
             #expect(body["appVersion"] == "2026.08.01")
             #expect(body["capabilities"] == ["trust_probe": "v1", "in_band_sync": "v1"])
@@ -87,6 +87,21 @@ import JSON
             #expect(response.status == 500)
             #expect(response.json?["modified"] == false)
             #expect(response.json?["message"]?.stringValue?.contains("Expected server kind") == true)
+        }
+    }
+
+    /// A server echoing the key in its refusal: the error (which reaches logs and /health) does not.
+    @Test func registerFailureNeverEchoesAKey() async throws {
+        try await withFakeServer({ _, _ in FakeInngestServer.json(401, ["error": "key signkey-prod-12345678 is not valid"]) }) { server in
+            let inngest = Inngest(appId: "my-app", functions: [Self.fn], configuration: try Self.cloud(api: server.origin),
+                                  httpClient: SocketHTTPClient(), logSink: DiscardingLogSink())
+            do {
+                _ = try await inngest.register(serveURL: "http://127.0.0.1:3000/api/inngest")
+                Issue.record("expected a registration error")
+            } catch {
+                #expect("\(error)".contains("key [redacted] is not valid"), "\(error)")
+                #expect(!"\(error)".contains("12345678"), "\(error)")
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import InngestProtocol
 import Testing
 @testable import Ops
 
@@ -57,5 +58,14 @@ import Testing
         #expect(r.stdout.isEmpty)
         #expect(r.stderr.hasPrefix("Error: "))
         #expect(r.stderr.contains("USAGE: joelclaw"))
+    }
+}
+
+/// One version for the CLI, the worker and the SDK's identity.
+@Suite struct CLIVersionTests {
+    @Test func versionIsTheSDKs() async {
+        let r = await CLIHarness(environment: [:]).run(["--version"])
+        #expect(r.code == .success)
+        #expect(r.stdout == "joelclaw \(SDKIdentity.version)\n")
     }
 }

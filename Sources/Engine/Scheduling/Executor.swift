@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import InngestProtocol
 import JSON
 
 /// Carries out due queue items: makes worker calls for `call` items and
@@ -10,15 +11,19 @@ final class Executor: @unchecked Sendable {
     let signer: (any RequestSigner)?
     let limiter = ConcurrencyLimiter()
     let log: EngineLog
+    /// Applied to every error a call returns before it is logged or stored.
+    let redactor: SecretRedactor
     /// Set once the scheduler exists (they reference each other).
     var scheduler: Scheduler?
     /// Called after commit for each run that reached a terminal state.
     var onRunFinished: (@Sendable (String) -> Void)?
 
-    init(core: EngineCore, client: any HTTPClient, signer: (any RequestSigner)?, log: @escaping EngineLog) {
+    init(core: EngineCore, client: any HTTPClient, signer: (any RequestSigner)?, redactor: SecretRedactor = SecretRedactor(),
+         log: @escaping EngineLog) {
         self.core = core
         self.client = client
         self.signer = signer
+        self.redactor = redactor
         self.log = log
     }
 
@@ -61,7 +66,7 @@ final class Executor: @unchecked Sendable {
                                          attempt: item.attempt, maxBodyBytes: core.settings.maxCallBodyBytes,
                                          timeoutSeconds: core.settings.callTimeoutSeconds)
         let request = builder.request(signer: signer, now: core.now)
-        let result: CallResult
+        var result: CallResult
         do {
             let response = try await client.send(request)
             result = CallResponseParser.parse(response, now: core.now)
@@ -69,6 +74,7 @@ final class Executor: @unchecked Sendable {
             result = CallResult(outcome: .failed(["name": "Error", "message": .string("calling \(request.url) failed: \(error)")]),
                                 version: nil, noRetry: false, retryAt: nil)
         }
+        result = result.redactingErrors(with: redactor)
         if case .failed(let error) = result.outcome {
             log(.warning, "worker call failed", ["run_id": runID, "function_id": function.id, "attempt": String(item.attempt),
                                                   "error": error["message"]?.stringValue ?? error.serialized()])

@@ -45,7 +45,7 @@ public struct NASFileTransfer: FileTransfer {
             return remoteDirectory
         case .ssh(let host, _):
             let options = ["-o", "BatchMode=yes"]
-            try await runner.runChecked(Command(ssh + options + [host, "mkdir -p " + shellQuote(remoteDirectory)], timeout: 60))
+            try await runner.runChecked(Command(ssh + options + [host, "mkdir -p -- " + Command.shellQuoted(remoteDirectory)], timeout: 60))
             if !files.isEmpty {
                 try await runner.runChecked(Command(scp + options + ["-p", "-q"] + files + ["\(host):\(remoteDirectory)/"], timeout: timeout))
             }
@@ -53,6 +53,3 @@ public struct NASFileTransfer: FileTransfer {
         }
     }
 }
-
-/// Single-quotes a string for a POSIX shell (the remote side of `ssh`).
-func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }

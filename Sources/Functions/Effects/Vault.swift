@@ -24,12 +24,10 @@ public struct FileVault: Vault {
 
     public func absolutePath(_ relativePath: String) throws -> String {
         let path = relativePath.hasPrefix("/") ? relativePath : root + "/" + relativePath
-        let standardized = (path as NSString).standardizingPath
-        let standardRoot = (root as NSString).standardizingPath
-        guard standardized == standardRoot || standardized.hasPrefix(standardRoot + "/") else {
+        guard PathContainment.isInside(path, root, allowingRoot: true) else {
             throw FileEffectError.outsideRoot(path: path, root: root)
         }
-        return standardized
+        return (path as NSString).standardizingPath
     }
 
     @discardableResult

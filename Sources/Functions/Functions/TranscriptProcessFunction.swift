@@ -100,7 +100,7 @@ public enum TranscriptProcessFunction {
                                  detail: "\(input.title) (\(input.source))", reason: "transcript processing via inngest")
                 try? FileManager.default.removeItem(atPath: workDir)
                 // Only ever delete inside our own scratch space, whatever the event says.
-                if let tmp = input.tmpDir, Self.isInside(tmp, config.scratchDir) {
+                if let tmp = input.tmpDir, PathContainment.isInside(tmp, config.scratchDir) {
                     try? FileManager.default.removeItem(atPath: tmp)
                 }
             }
@@ -119,11 +119,6 @@ public enum TranscriptProcessFunction {
             return TranscriptProcessResult(vaultPath: vaultPath, title: input.title, slug: input.slug, source: input.source,
                                            status: "processed")
         }
-    }
-
-    static func isInside(_ path: String, _ root: String) -> Bool {
-        let p = (path as NSString).standardizingPath, r = (root as NSString).standardizingPath
-        return p.hasPrefix(r + "/") && p != r
     }
 }
 

@@ -8,6 +8,8 @@ import JSON
 /// bytes>`), so the server derives the same ids when a retried request arrives
 /// twice. Network errors and `5xx` are retried with exponential backoff
 /// (5 attempts in all); `4xx` fails at once with the server's message.
+/// Errors never hold the event key: the request's URL carries it, so every
+/// message passes through `SecretRedactor` first.
 public struct EventClient: Sendable {
     let configuration: InngestConfiguration
     let httpClient: any HTTPClient
@@ -62,6 +64,7 @@ public struct EventClient: Sendable {
         let keyPath = key.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? key
         let request = HTTPClientRequest(method: "POST", url: "\(configuration.eventAPIBaseURL)/e/\(keyPath)",
                                         headers: headers, body: body)
+        let redactor = SecretRedactor(configuration: configuration)
         var lastError: SendError = .unreachable("no attempt made")
         for attempt in 0..<attempts {
             if attempt > 0 { await backoff(attempt) }
@@ -69,19 +72,19 @@ public struct EventClient: Sendable {
             do {
                 response = try await httpClient.send(request)
             } catch {
-                lastError = .unreachable(String(describing: error))
+                lastError = .unreachable(redactor.redact(String(describing: error)))
                 continue
             }
             let reply = try? JSON(parsing: response.body)
             if response.status >= 500 {
-                lastError = .rejected(status: response.status, message: Self.message(reply, response.body))
+                lastError = .rejected(status: response.status, message: redactor.redact(Self.message(reply, response.body)))
                 continue
             }
             guard response.status == 200 else {
-                throw SendError.rejected(status: response.status, message: Self.message(reply, response.body))
+                throw SendError.rejected(status: response.status, message: redactor.redact(Self.message(reply, response.body)))
             }
             guard let ids = reply?["ids"]?.arrayValue?.compactMap(\.stringValue) else {
-                throw SendError.badReply(String(decoding: response.body.prefix(200), as: UTF8.self))
+                throw SendError.badReply(redactor.redact(String(decoding: response.body.prefix(200), as: UTF8.self)))
             }
             return ids
         }

@@ -3,10 +3,16 @@ import JSON
 
 /// Calls to the Inngest REST API (`/fn/register`, `/v0/runs/…`), authenticated
 /// with the hashed signing key and retried once with the fallback key on
-/// `401`/`403` (docs/serve-protocol.md, "Keys and signatures").
-struct InngestAPIClient: Sendable {
-    let configuration: InngestConfiguration
+/// `401`/`403` (docs/serve-protocol.md, "Keys and signatures"). The event and
+/// run listings live in `InngestAPIClient+Events.swift`.
+public struct InngestAPIClient: Sendable {
+    public let configuration: InngestConfiguration
     let httpClient: any HTTPClient
+
+    public init(configuration: InngestConfiguration, httpClient: any HTTPClient) {
+        self.configuration = configuration
+        self.httpClient = httpClient
+    }
 
     func send(method: String, path: String, headers extra: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [],
               timeout: Double = 30) async throws -> HTTPClientResponse {

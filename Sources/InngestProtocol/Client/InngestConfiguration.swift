@@ -117,6 +117,15 @@ public struct InngestConfiguration: Sendable {
                   apiBaseURL: api, eventAPIBaseURL: events, serveOrigin: serveOrigin, servePath: servePath)
     }
 
+    /// The variables that name an Inngest server. When none is set, an app may
+    /// choose its own default (the worker and `joelclaw` use the embedded engine).
+    public static let serverVariables = ["INNGEST_DEV", "INNGEST_BASE_URL", "INNGEST_API_BASE_URL", "INNGEST_EVENT_API_BASE_URL"]
+
+    /// The server variables set (non-empty) in `environment`, in `serverVariables` order.
+    public static func configuredServerVariables(in environment: [String: String]) -> [String] {
+        serverVariables.filter { !(environment[$0] ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
+    }
+
     /// The event key to use: the configured one, or the dev placeholder in dev mode.
     public var effectiveEventKey: String? { eventKey ?? (mode == .dev ? Self.devEventKey : nil) }
 

@@ -38,13 +38,15 @@ extension Inngest {
             // dynamic protocol-conformance lookups that touch megabytes of the
             // binary, and this runs on every retry while the server is down.
             let reason = (error as? HTTPClientError)?.description ?? "\(error)"
-            throw RegistrationError(status: nil, message: "\(configuration.apiBaseURL) unreachable: \(reason)")
+            throw RegistrationError(status: nil, message: SecretRedactor(configuration: configuration)
+                .redact("\(configuration.apiBaseURL) unreachable: \(reason)"))
         }
         let reply = try? JSON(parsing: response.body)
         guard (200..<300).contains(response.status) else {
             let message = reply?["error"]?.stringValue ?? reply?["message"]?.stringValue
                 ?? String(decoding: response.body.prefix(300), as: UTF8.self)
-            throw RegistrationError(status: response.status, message: message)
+            // The message reaches logs and /health: no key the server might echo.
+            throw RegistrationError(status: response.status, message: SecretRedactor(configuration: configuration).redact(message))
         }
         return RegistrationResult(modified: reply?["modified"]?.boolValue ?? false, message: "Successfully synced.")
     }

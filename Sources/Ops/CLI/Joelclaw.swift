@@ -1,3 +1,6 @@
+import Engine
+import InngestProtocol
+
 /// The `joelclaw` operations CLI. `main.swift` only calls `Joelclaw.main`;
 /// everything else lives here so tests run the real command path in-process.
 public struct Joelclaw: CLICommand {
@@ -7,14 +10,21 @@ public struct Joelclaw: CLICommand {
     CONFIGURATION (environment):
       JOELCLAW_REPO               repository checkout (default: current directory)
       JOELCLAW_INVENTORY          inventory file (default: $JOELCLAW_REPO/infra/inventory.json)
-      INNGEST_BASE_URL            Inngest server (default: the embedded engine, http://127.0.0.1:8288)
+      INNGEST_DEV                 1, or the dev server's URL: dev mode (no keys needed)
+      INNGEST_BASE_URL            Inngest server in cloud mode (keys as configured)
       INNGEST_EVENT_API_BASE_URL  event API base (default: INNGEST_BASE_URL)
       INNGEST_API_BASE_URL        REST API base (default: INNGEST_BASE_URL)
-      INNGEST_EVENT_KEY           event key (default: NO_EVENT_KEY_SET)
-      INNGEST_SIGNING_KEY         sent as a Bearer token to the REST API when set
+      INNGEST_EVENT_KEY           event key (dev mode default: NO_EVENT_KEY_SET)
+      INNGEST_SIGNING_KEY         its SHA-256 form is the REST API's Bearer token
+      INNGEST_SIGNING_KEY_FALLBACK  tried when the server refuses the signing key
+      With none of INNGEST_DEV/INNGEST_BASE_URL/INNGEST_*_API_BASE_URL set, the CLI
+      talks to the worker's embedded engine at JOELCLAW_ENGINE_ADDRESS (default
+      \(EmbeddedEngineConfiguration.defaultAddress)) with the keys from its key file (JOELCLAW_ENGINE_KEYS, default
+      engine-keys.json beside JOELCLAW_ENGINE_DB), as the worker does.
       NO_COLOR                    disable colour (also off when output is not a terminal)
     """
     public static let subcommands: [any CLICommand.Type] = [StatusCommand.self, InfraCommand.self, SendCommand.self, RunsCommand.self]
+    public static let arguments = ArgumentSpec(flags: [.init("version", help: "Show the version (one for the CLI, the worker and the SDK).")])
 
     public init(_ parsed: ParsedArguments) {}
     public func run(in context: CLIContext) async throws -> ExitCode { .usage }
@@ -22,6 +32,10 @@ public struct Joelclaw: CLICommand {
     /// Parses `arguments` (without the program name), runs the command and
     /// returns its exit code. Help goes to stdout; errors go to stderr.
     public static func main(_ arguments: [String], context: CLIContext) async -> ExitCode {
+        if arguments == ["--version"] {
+            context.stdout.write("\(name) \(SDKIdentity.version)\n")
+            return .success
+        }
         var command: any CLICommand.Type = Joelclaw.self
         var path = [name]
         var rest = arguments[...]

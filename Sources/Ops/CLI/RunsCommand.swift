@@ -1,4 +1,5 @@
 import Foundation
+import InngestProtocol
 import JSON
 
 /// `joelclaw runs [--event ID]`: the function runs an event started, or the
@@ -7,7 +8,9 @@ public struct RunsCommand: CLICommand {
     public static let name = "runs"
     public static let abstract = "List function runs for an event, or for the most recent events."
     public static let discussion = """
-    Reads $INNGEST_API_BASE_URL/v1/events/<id>/runs (and /v1/events for recent events).
+    Reads $INNGEST_API_BASE_URL/v1/events/<id>/runs (and /v1/events for recent events)
+    with the Inngest SDK's API client: the bearer token is the hashed signing key,
+    and the fallback key is tried when the server answers 401 or 403.
     """
     public static let arguments = ArgumentSpec(
         options: [
@@ -32,18 +35,18 @@ public struct RunsCommand: CLICommand {
     }
 
     public func run(in context: CLIContext) async throws -> ExitCode {
-        let api = InngestAPI(endpoints: InngestEndpoints(environment: context.environment), http: context.http)
+        let api = try InngestConnection(environment: context.environment, http: context.http)
         var groups: [(id: String, name: String?, runs: [JSON])] = []
         if let eventID {
-            groups = [(eventID, nil, try await api.runs(eventID: eventID))]
+            groups = [(eventID, nil, try await api.query { try await $0.runs(ofEvent: eventID) })]
         } else {
             let recent: [JSON]
-            do { recent = try await api.recentEvents(limit: limit) } catch let e as CommandFailure where e.httpStatus == 404 {
+            do { recent = try await api.query { [limit] in try await $0.recentEvents(limit: limit) } } catch let e as CommandFailure where e.httpStatus == 404 {
                 throw CommandFailure("\(e.message)\nThis server does not list recent events (the embedded engine does not); pass --event <id>, as printed by 'joelclaw send'.")
             }
             for event in recent {
                 guard let id = (event["internal_id"] ?? event["id"])?.stringValue else { continue }
-                groups.append((id, event["name"]?.stringValue, try await api.runs(eventID: id)))
+                groups.append((id, event["name"]?.stringValue, try await api.query { try await $0.runs(ofEvent: id) }))
             }
         }
         if json {

@@ -1,4 +1,5 @@
 import Foundation
+import InngestProtocol
 import JSON
 
 /// `joelclaw send <event> [--data JSON]`: sends one event to Inngest.
@@ -6,8 +7,9 @@ public struct SendCommand: CLICommand {
     public static let name = "send"
     public static let abstract = "Send an event to the configured Inngest server or the embedded engine."
     public static let discussion = """
-    Posts {"name": <event>, "data": <data>} to $INNGEST_EVENT_API_BASE_URL/e/$INNGEST_EVENT_KEY
-    and prints the id the server assigned.
+    Posts [{"name": <event>, "data": <data>}] to $INNGEST_EVENT_API_BASE_URL/e/$INNGEST_EVENT_KEY
+    with the Inngest SDK's event client (retried twice when the server cannot be
+    reached or answers 5xx) and prints the id the server assigned.
 
     EXAMPLE:
       joelclaw send system/adr.edited --data '{"path": "docs/decisions/0025.md"}'
@@ -43,8 +45,8 @@ public struct SendCommand: CLICommand {
                 throw CommandFailure("--data must be a JSON object, got \(data.prefix(40))", exitCode: .dataError)
             }
         }
-        let api = InngestAPI(endpoints: InngestEndpoints(environment: context.environment), http: context.http)
-        let ids = try await api.send(name: event, data: payload, id: id)
+        let connection = try InngestConnection(environment: context.environment, http: context.http)
+        let ids = try await connection.send(InngestEvent(name: event, data: payload, id: id))
         if json {
             context.stdout.write(JSON.object(JSONObject([("ids", .array(ids.map(JSON.string)))])).serialized() + "\n")
         } else {

@@ -14,6 +14,8 @@ final class LoopbackServer: @unchecked Sendable {
         case http(status: Int, body: String)
         /// Answers by `"METHOD /path?query"`; anything else gets 404.
         case routes([String: (status: Int, body: String)])
+        /// Answers the n-th request with the n-th answer (the last one from then on).
+        case sequence([(status: Int, body: String)])
         /// Writes this text as soon as a client connects (an SSH banner), then waits.
         case banner(String)
         /// Reads one line and answers with `reply` (Redis PING → +PONG).
@@ -33,23 +35,10 @@ final class LoopbackServer: @unchecked Sendable {
 
     init(_ behaviour: Behaviour) throws {
         self.behaviour = behaviour
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (fd, port) = try Self.bindLoopback(reuseAddress: true)
         self.fd = fd
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
-        }
-        port = Int(UInt16(bigEndian: addr.sin_port))
+        self.port = port
+        guard listen(fd, 64) == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
         Thread.detachNewThread { [self] in acceptLoop() }
     }
 
@@ -59,8 +48,17 @@ final class LoopbackServer: @unchecked Sendable {
     /// test's server be handed the same ephemeral port, turning "refused" into
     /// "up" at random.
     static func closedPort() -> Int {
+        // No SO_REUSEADDR: nothing else may bind the port while this socket holds it.
+        guard let (_, port) = try? bindLoopback(reuseAddress: false) else { preconditionFailure("cannot bind a loopback port") }
+        return port
+    }
+
+    /// A TCP socket bound to 127.0.0.1 on a port the kernel chooses, and that port.
+    private static func bindLoopback(reuseAddress: Bool) throws -> (fd: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        precondition(fd >= 0, "socket() failed")
+        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        var yes: Int32 = 1
+        if reuseAddress { setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size)) }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = 0
@@ -68,12 +66,12 @@ final class LoopbackServer: @unchecked Sendable {
         let bound = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        precondition(bound == 0, "bind() failed")
+        guard bound == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
         }
-        return Int(UInt16(bigEndian: addr.sin_port))
+        return (fd, Int(UInt16(bigEndian: addr.sin_port)))
     }
 
     /// Wakes every thread with `shutdown`; each thread closes its own socket,
@@ -135,6 +133,11 @@ final class LoopbackServer: @unchecked Sendable {
             let line = request.split(separator: "\r\n", maxSplits: 1).first.map(String.init) ?? ""
             let key = line.split(separator: " ").prefix(2).joined(separator: " ")
             let answer = table[key] ?? (404, #"{"error":"not found"}"#)
+            reply(client, answer.status, answer.body)
+        case .sequence(let answers):
+            _ = readRequest(client)
+            lock.lock(); let n = requests.count; lock.unlock()
+            let answer = answers[min(n, answers.count) - 1]
             reply(client, answer.status, answer.body)
         }
     }

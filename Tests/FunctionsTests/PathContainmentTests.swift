@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+@testable import Functions
+
+/// Paths from event data stay inside their roots: `..`, absolute paths and
+/// symbolic links inside the root that lead out are all refused.
+@Suite struct PathContainmentTests {
+    @Test func dotDotAndAbsolutePathsStayOut() throws {
+        let dir = try TemporaryDirectory()
+        let root = dir.file("root")
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        #expect(PathContainment.isInside(root + "/notes/a.md", root))
+        #expect(!PathContainment.isInside(root + "/../outside.md", root))
+        #expect(!PathContainment.isInside(root + "-sibling/a.md", root))
+        #expect(!PathContainment.isInside(root, root))
+        #expect(PathContainment.isInside(root, root, allowingRoot: true))
+        #expect(!PathContainment.isInside("/etc/passwd", root))
+    }
+
+    @Test func aLinkInsideTheRootCannotLeadOut() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("vault/ok.md", "x")
+        try dir.write("outside/secret.md", "secret")
+        try FileManager.default.createSymbolicLink(atPath: dir.file("vault/escape"), withDestinationPath: dir.file("outside"))
+        #expect(!PathContainment.isInside(dir.file("vault/escape/secret.md"), dir.file("vault")))
+        #expect(!PathContainment.isInside(dir.file("vault/escape/new/note.md"), dir.file("vault")))
+        // A root reached through a link is still its own inside.
+        try FileManager.default.createSymbolicLink(atPath: dir.file("vault-link"), withDestinationPath: dir.file("vault"))
+        #expect(PathContainment.isInside(dir.file("vault-link/ok.md"), dir.file("vault")))
+
+        let vault = FileVault(root: dir.file("vault"))
+        #expect(throws: FileEffectError.self) { try vault.write("escape/secret.md", "overwritten") }
+        #expect(try dir.read("outside/secret.md") == "secret")
+        #expect(try vault.write("notes/new.md", "fine") == dir.file("vault/notes/new.md"))
+    }
+}
