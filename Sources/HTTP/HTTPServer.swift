@@ -58,7 +58,8 @@ public final class HTTPServer: Sendable {
     public init(configuration: HTTPServerConfiguration, handler: some HTTPHandler) {
         self.configuration = configuration
         self.handler = handler
-        self.registry = ConnectionRegistry(maxConnections: configuration.maxConnections)
+        self.registry = ConnectionRegistry(maxConnections: configuration.maxConnections,
+                                           maxBufferedBodyBytes: configuration.maxBufferedBodyBytes)
     }
 
     /// The bound port (useful with port 0); 0 before `start()`.

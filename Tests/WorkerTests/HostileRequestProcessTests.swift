@@ -31,4 +31,16 @@ import Darwin
         worker.signal(SIGTERM)
         #expect(try await worker.exitStatus() == 0)
     }
+
+    /// A declared body over the serve endpoint's limit is refused from the
+    /// head alone: the worker never reads (or holds) it.
+    @Test func oversizedDeclaredBodyIs413BeforeItIsRead() async throws {
+        let worker = try WorkerProcess(arguments: ["--port", "0"])
+        let port = try await worker.listeningPort()
+        let socket = try await RawSocket(port: port)
+        try await socket.send("POST /api/inngest?fnId=x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 16777217\r\n\r\n")
+        #expect(try await socket.response().status == 413)
+        worker.signal(SIGTERM)
+        #expect(try await worker.exitStatus() == 0)
+    }
 }
