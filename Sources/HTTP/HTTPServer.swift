@@ -68,6 +68,9 @@ public final class HTTPServer: Sendable {
     /// Connections currently open (including ones being refused).
     public var openConnections: Int { registry.openCount }
 
+    /// Request-body bytes the connections hold now (see `maxBufferedBodyBytes`).
+    public var heldBodyBytes: Int { registry.bodyBudget.heldBytes }
+
     public func start() throws {
         try running.withLock { state in
             guard state == nil else { throw StartError.alreadyStarted }
