@@ -9,8 +9,13 @@ final class ConnectionRegistry: Sendable {
 
     private let state = Locked(State())
     let maxConnections: Int
+    /// Request bodies held by all connections together.
+    let bodyBudget: BodyBudget
 
-    init(maxConnections: Int) { self.maxConnections = maxConnections }
+    init(maxConnections: Int, maxBufferedBodyBytes: Int = .max) {
+        self.maxConnections = maxConnections
+        self.bodyBudget = BodyBudget(limit: maxBufferedBodyBytes)
+    }
 
     /// Records `fd` as open; false when the server is full.
     func admit(_ fd: Int32) -> Bool {

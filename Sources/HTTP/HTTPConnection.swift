@@ -28,6 +28,10 @@ struct HTTPConnection {
         // A fresh connection must send its head within the header timeout.
         var phase = Phase.head
         var deadline = MonotonicClock.deadline(after: configuration.headerReadTimeout)
+        // Bytes of the current body taken from the server-wide budget, and received so far.
+        var reserved = 0
+        var bodyReceived = 0
+        defer { registry.bodyBudget.release(reserved) }
         while true {
             switch parser.next() {
             case .needMore:
@@ -38,9 +42,22 @@ struct HTTPConnection {
                 if phase == .head, parser.isReadingBody {
                     phase = .body
                     deadline = MonotonicClock.deadline(after: configuration.bodyReadTimeout)
+                    bodyReceived = parser.bufferedByteCount
+                }
+                if phase == .body {
+                    let needed = max(parser.declaredBodyLength ?? 0, bodyReceived)
+                    if needed > reserved {
+                        guard registry.bodyBudget.reserve(needed - reserved) else {
+                            await refuse(HTTPParseError(status: 503, reason: "too many request bodies in progress; retry later"),
+                                         scratch: scratch)
+                            return
+                        }
+                        reserved = needed
+                    }
                 }
                 switch await channel.read(into: scratch, deadline: deadline, kind: parser.isIdle ? .idle : .active) {
                 case .data(let n):
+                    if phase == .body { bodyReceived += n }
                     parser.append(UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
                 case .timedOut:
                     if !parser.isIdle {
@@ -64,6 +81,9 @@ struct HTTPConnection {
                 let response = await handler.handle(request)
                 let keep = keepAlive && !registry.isDraining && !Self.asksToClose(response)
                 guard await send(response, to: request, keepAlive: keep), keep else { return }
+                registry.bodyBudget.release(reserved)
+                reserved = 0
+                bodyReceived = 0
                 phase = .idle
                 deadline = MonotonicClock.deadline(after: configuration.idleTimeout)
             }

@@ -62,6 +62,12 @@ public struct HTTPRequestParser: Sendable {
         }
     }
 
+    /// The `Content-Length` of the body being read, once its head is in.
+    public var declaredBodyLength: Int? {
+        if case .fixedBody(_, let length) = stage { return length }
+        return nil
+    }
+
     public mutating func next() -> Outcome {
         switch stage {
         case .failed(let error):

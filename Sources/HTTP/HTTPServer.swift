@@ -58,7 +58,8 @@ public final class HTTPServer: Sendable {
     public init(configuration: HTTPServerConfiguration, handler: some HTTPHandler) {
         self.configuration = configuration
         self.handler = handler
-        self.registry = ConnectionRegistry(maxConnections: configuration.maxConnections)
+        self.registry = ConnectionRegistry(maxConnections: configuration.maxConnections,
+                                           maxBufferedBodyBytes: configuration.maxBufferedBodyBytes)
     }
 
     /// The bound port (useful with port 0); 0 before `start()`.
@@ -66,6 +67,9 @@ public final class HTTPServer: Sendable {
 
     /// Connections currently open (including ones being refused).
     public var openConnections: Int { registry.openCount }
+
+    /// Request-body bytes the connections hold now (see `maxBufferedBodyBytes`).
+    public var heldBodyBytes: Int { registry.bodyBudget.heldBytes }
 
     public func start() throws {
         try running.withLock { state in

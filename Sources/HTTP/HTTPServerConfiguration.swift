@@ -25,6 +25,10 @@ public struct HTTPServerConfiguration: Sendable {
     /// loop of their connection, so a handler that computes for long should
     /// move that work elsewhere (`Task.detached`) rather than hold its loop.
     public var eventLoops: Int
+    /// Request-body bytes all connections together may hold at once (bodies
+    /// are read whole before any handler, so before any authentication); a
+    /// body that would go past it is refused with 503.
+    public var maxBufferedBodyBytes = 256 * 1024 * 1024
 
     public init(host: String = "127.0.0.1", port: Int = 0, limits: HTTPParserLimits = HTTPParserLimits(),
                 maxConnections: Int = 1024, headerReadTimeout: Double = 10, bodyReadTimeout: Double = 60,

@@ -76,12 +76,14 @@ struct WorkerConfiguration: Sendable {
     var drainTimeout: Double { seconds(.drainTimeout) }
 
     var server: HTTPServerConfiguration {
-        HTTPServerConfiguration(
+        var server = HTTPServerConfiguration(
             host: host, port: port,
             limits: HTTPParserLimits(maxHeaderBytes: int(.maxHeaderBytes), maxBodyBytes: int(.maxBodyBytes)),
             maxConnections: int(.maxConnections),
             headerReadTimeout: seconds(.headerTimeout),
             idleTimeout: seconds(.idleTimeout),
             eventLoops: int(.eventLoops))
+        server.maxBufferedBodyBytes = int(.maxBufferedBodyBytes)
+        return server
     }
 }

@@ -18,7 +18,7 @@ struct WorkerOption: Sendable {
     static let all: [WorkerOption] = core + engineOptions
 
     static let core: [WorkerOption] = [
-        host, port, logLevel, maxBodyBytes, maxHeaderBytes, maxConnections,
+        host, port, logLevel, maxBodyBytes, maxBufferedBodyBytes, maxHeaderBytes, maxConnections,
         headerTimeout, idleTimeout, drainTimeout, eventLoops,
     ]
 
@@ -29,8 +29,13 @@ struct WorkerOption: Sendable {
     static let logLevel = WorkerOption(flag: "log-level", environment: "WORKER_LOG_LEVEL", defaultValue: "info",
                                        summary: "debug, info, warn or error",
                                        check: { Logger.Level(name: $0) == nil ? "must be one of debug, info, warn, error" : nil })
-    static let maxBodyBytes = WorkerOption(flag: "max-body-bytes", environment: "WORKER_MAX_BODY_BYTES", defaultValue: "33554432",
+    /// 16 MiB, the serve endpoint's own limit: a larger declared body is refused before it is read.
+    static let maxBodyBytes = WorkerOption(flag: "max-body-bytes", environment: "WORKER_MAX_BODY_BYTES", defaultValue: "16777216",
                                            summary: "largest request body accepted (413 beyond)", check: integer(in: 1...(1 << 34)))
+    static let maxBufferedBodyBytes = WorkerOption(flag: "max-buffered-body-bytes", environment: "WORKER_MAX_BUFFERED_BODY_BYTES",
+                                                   defaultValue: "268435456",
+                                                   summary: "request-body bytes all connections may hold at once (503 beyond)",
+                                                   check: integer(in: 1...(1 << 40)))
     static let maxHeaderBytes = WorkerOption(flag: "max-header-bytes", environment: "WORKER_MAX_HEADER_BYTES", defaultValue: "32768",
                                              summary: "largest request head accepted (431 beyond)", check: integer(in: 256...(1 << 24)))
     static let maxConnections = WorkerOption(flag: "max-connections", environment: "WORKER_MAX_CONNECTIONS", defaultValue: "512",

@@ -46,6 +46,10 @@ struct EngineAPITests {
         (#"[{"name":"ok"},{"name":""}]"#, 400, "event 1: 'name' must be a non-empty string"),
         (#"{"name":"x","data":[1]}"#, 400, "'data' must be an object"),
         (#"{"name":"x","ts":"yesterday"}"#, 400, "'ts' must be Unix milliseconds"),
+        // These three once trapped converting to Int64 and took the engine down.
+        (#"{"name":"x","ts":9223372036854775807}"#, 400, "'ts' must be Unix milliseconds"),
+        (#"{"name":"x","ts":99999999999999999999999}"#, 400, "'ts' must be Unix milliseconds"),
+        (#"{"name":"x","ts":1e300}"#, 400, "'ts' must be Unix milliseconds"),
         ("42", 400, "event object or an array"),
     ])
     func rejectsBadEventsWithAClearErrorAndStoresNothing(_ body: String, _ expectedStatus: Int, _ fragment: String) async throws {

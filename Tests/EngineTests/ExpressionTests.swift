@@ -59,6 +59,26 @@ struct ExpressionTests {
         #expect(error?.description.contains(fragment) == true, "\(String(describing: error))")
     }
 
+    /// Deep nesting once overflowed the stack (recursive descent without a
+    /// bound), and a long flat chain built a tree too deep to evaluate.
+    @Test(arguments: [
+        (String(repeating: "(", count: 10_000) + "1" + String(repeating: ")", count: 10_000), "nested more than 64 deep"),
+        (String(repeating: "!", count: 100_000) + "true", "nested more than 64 deep"),
+        (String(repeating: "-", count: 100_000) + "event.x", "nested more than 64 deep"),
+        (Array(repeating: "1", count: 100_000).joined(separator: "+"), "more than 1000 operands"),
+    ])
+    func boundsNestingAndSize(_ source: String, _ fragment: String) {
+        let error = #expect(throws: ExpressionError.self) { try Expression(source) }
+        #expect(error?.description.contains(fragment) == true)
+    }
+
+    @Test func acceptsExpressionsUpToTheBounds() throws {
+        let nested = String(repeating: "(", count: 63) + "1" + String(repeating: ")", count: 63)
+        #expect(try Expression(nested).evaluate(event: [:]) == 1)
+        let long = Array(repeating: "event.data.n", count: 1_000).joined(separator: " + ")
+        #expect(try Expression(long).evaluate(event: ["data": ["n": 1]]).doubleValue == 1000)
+    }
+
     @Test func reportsReferencedRoots() throws {
         #expect(try Expression("event.a == async.b").referencedRoots == ["event", "async"])
         #expect(try Expression("true").referencedRoots == [])

@@ -6,6 +6,8 @@ public struct IncomingEvent: Sendable {
     public let data: JSONObject
     public let user: JSONObject
     public let ts: Int64?
+    /// 9999-12-31T23:59:59.999Z, the largest `ts` accepted.
+    static let latestTimestamp: Double = 253_402_300_799_999
     /// The sender's own `id`, kept for de-duplication; functions see the engine's id.
     public let clientID: String?
     public let version: String?
@@ -40,7 +42,11 @@ public struct IncomingEvent: Sendable {
         }
         var ts: Int64?
         if let t = object["ts"], !t.isNull, !(t.intValue == 0) {
-            guard let n = t.numberValue?.doubleValue, n.isFinite, n >= 0 else { throw fail("'ts' must be Unix milliseconds") }
+            // Bounded by the last millisecond of year 9999: a larger value would not
+            // fit in Int64 (converting it traps) or overflow the engine's date arithmetic.
+            guard let n = t.numberValue?.doubleValue, n.isFinite, n >= 0, n <= Self.latestTimestamp else {
+                throw fail("'ts' must be Unix milliseconds")
+            }
             ts = Int64(n)
         }
         var clientID: String?

@@ -9,10 +9,21 @@ import JSON
 ///     unary   := '!' unary | '-' unary | primary
 ///     primary := literal | path | '(' or ')'
 ///     path    := ('event'|'async') ('.' ident | '[' string ']' | '[' integer ']')*
+///
+/// Expressions come from registration bodies, so their size is bounded: at
+/// most `maxNesting` open parentheses and unary operators at once, and at
+/// most `maxOperands` operands in all. Both bound the parser's recursion and
+/// the depth of the tree that evaluation, comparison and release walk
+/// recursively (a long `a + a + …` chain is as deep as it is long).
 struct ExpressionParser {
+    static let maxNesting = 64
+    static let maxOperands = 1_000
+
     let source: String
     private let bytes: [UInt8]
     private var position = 0
+    private var nesting = 0
+    private var operands = 0
 
     init(source: String) {
         self.source = source
@@ -61,6 +72,11 @@ struct ExpressionParser {
 
     private mutating func parseUnary() throws -> ExpressionNode {
         skipSpace()
+        nesting += 1
+        operands += 1
+        defer { nesting -= 1 }
+        if nesting > Self.maxNesting { throw fail("nested more than \(Self.maxNesting) deep") }
+        if operands > Self.maxOperands { throw fail("more than \(Self.maxOperands) operands") }
         if peek("!") && !peek("!=") { position += 1; return .not(try parseUnary()) }
         if peek("-"), position + 1 < bytes.count, !isDigit(bytes[position + 1]) {
             position += 1
