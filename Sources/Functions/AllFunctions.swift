@@ -11,6 +11,13 @@ public func allFunctions(services: FunctionServices) -> [InngestFunction] {
         ObserveSessionFunction.make(services),
         ADRSyncFunction.make(services),
         ContentSyncFunction.make(services),
+        AgentLoopPlanFunction.make(services),
+        AgentLoopTestWriterFunction.make(services),
+        AgentLoopImplementFunction.make(services),
+        AgentLoopReviewFunction.make(services),
+        AgentLoopJudgeFunction.make(services),
+        AgentLoopCompleteFunction.make(services),
+        AgentLoopRetroFunction.make(services),
     ]
     functions.append(HealthCheckFunction.make(services, registeredFunctionCount: functions.count + 1))
     return functions
