@@ -63,7 +63,8 @@ let package = Package(
         ]),
         // The Swift app that bench/serve/run.sh measures (not a product).
         .executableTarget(name: "ServeBenchApp", dependencies: ["HTTP", "InngestProtocol", "JSON"], path: "bench/serve/app"),
-        .executableTarget(name: "JoelclawCLI", dependencies: ["Ops", "JSON", "HTTP"]),
+        // `joelclaw loop` reads the functions' loop state store, hence Functions.
+        .executableTarget(name: "JoelclawCLI", dependencies: ["Ops", "Functions", "JSON", "HTTP"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),

@@ -27,8 +27,9 @@ public struct LoopJudge: Sendable {
         self.passWhenUnavailable = passWhenUnavailable
     }
 
-    public func judge(story: LoopStory, checks: CheckReport, diff: String) async -> JudgeVerdict {
-        let gates = checks.failures
+    /// `toolProblems` (the coding tool failed or timed out) fail the attempt like a failed check.
+    public func judge(story: LoopStory, checks: CheckReport, diff: String, toolProblems: [String] = []) async -> JudgeVerdict {
+        let gates = toolProblems + checks.failures
         guard gates.isEmpty else {
             return JudgeVerdict(passed: false, llmVerdict: "skipped", reasoning: "mechanical checks failed",
                                 feedback: Self.feedback(gates: gates, llm: nil, checks: checks))

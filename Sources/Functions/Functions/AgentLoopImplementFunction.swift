@@ -38,11 +38,10 @@ public enum AgentLoopImplementFunction {
             if attempt.tool?.status == .cancelled { return ["status": "cancelled"] as JSON }
             var committed = e
             committed.commitSha = attempt.sha
+            committed.feedback = nil
             if let tool = attempt.tool, !tool.succeeded {
-                // The attempt still goes to review: the checks decide, and the judge's feedback says the tool failed.
-                committed.feedback = "The \(tool.tool) run ended \(tool.status.rawValue)\(tool.exitCode.map { " (exit \($0))" } ?? "")."
-            } else {
-                committed.feedback = nil
+                // Still reviewed (the checks show what state it left), but the judge fails the attempt.
+                committed.toolProblem = "The \(tool.tool) run ended \(tool.status.rawValue)\(tool.exitCode.map { " (exit \($0))" } ?? "")."
             }
             _ = try await ctx.step.sendEvent("emit-review", InngestEvent(name: "agent/loop.code.committed", data: try committed.json()))
             return ["status": "implemented", "storyId": .string(e.storyId), "attempt": .number(JSONNumber(e.attempt)),

@@ -22,9 +22,8 @@ public enum AgentLoopJudgeFunction {
             let verdict = try await ctx.step.run("judge") { () -> JudgeVerdict in
                 guard let record = try loop.store.story(e.loopId, e.storyId) else { throw LoopError.invalid("story \(e.storyId)") }
                 let diff = try await loop.git.diff(settings.worktree, base: settings.targetBranch)
-                var v = await loop.judge.judge(story: record.story, checks: checks, diff: diff)
-                if let note = e.feedback, !v.passed { v.feedback = note + "\n\n" + v.feedback }
-                return v
+                return await loop.judge.judge(story: record.story, checks: checks, diff: diff,
+                                              toolProblems: e.toolProblem.map { [$0] } ?? [])
             }
             let title = try await ctx.step.run("read-title") { try loop.store.story(e.loopId, e.storyId)?.story.title ?? e.storyId }
             let header = "**Story \(e.storyId): \(title)**"

@@ -34,6 +34,9 @@ enum AgentLoopStage {
         var runToken: String
         var feedback: String?
         var commitSha: String?
+        /// Set by implement when the coding tool did not exit 0 (failed,
+        /// timed out, missing): the judge counts that attempt as failed.
+        var toolProblem: String?
         var checks: CheckReport?
 
         func validated() throws -> StoryEvent {
