@@ -18,7 +18,8 @@ final class AgentLoopFixture: @unchecked Sendable {
     static let agent = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/agent-loop/fake-agent.sh").path
 
-    /// `tools` maps tool names to the stand-in's arguments (e.g. `["good"]`).
+    /// `tools` maps tool names to the stand-in's arguments (e.g. `["good"]`);
+    /// `{dir}` in them becomes the test's temporary directory.
     init(tools: [String: [String]] = ["codex": ["good"], "claude": ["good"], "pi": ["good"]], toolTimeout: Double = 60,
          verdict: @escaping @Sendable (String) -> String = { _ in #"{"verdict":"pass","reasoning":"does what the story asks"}"# },
          adjust: @escaping (inout AgentLoopConfig) -> Void = { _ in }) async throws {
@@ -27,7 +28,9 @@ final class AgentLoopFixture: @unchecked Sendable {
         harness = try FunctionsHarness { c, dir in
             c.llm.baseURL = llm.url
             var loop = AgentLoopConfig(worktreeRoot: dir.file("worktrees"), outputDir: dir.file("loop-runs"), targetBranch: "integration")
-            loop.tools = tools.mapValues { CodingToolConfig(argv: [Self.agent] + $0, timeout: toolTimeout) }
+            loop.tools = tools.mapValues { args in
+                CodingToolConfig(argv: [Self.agent] + args.map { $0.replacingOccurrences(of: "{dir}", with: dir.path) }, timeout: toolTimeout)
+            }
             loop.checks = ["*": [CheckCommand(kind: .test, argv: ["python3", "-m", "unittest", "discover", "-s", "tests", "-v"])]]
             adjust(&loop)
             c.agentLoop = loop
