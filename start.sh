@@ -33,7 +33,15 @@ max_starts=${JOELCLAW_CRASH_LOOP_STARTS:-5}
 window=${JOELCLAW_CRASH_LOOP_WINDOW:-120}
 backoff=${JOELCLAW_CRASH_LOOP_BACKOFF:-300}
 event_api=${INNGEST_EVENT_API_BASE_URL:-${INNGEST_BASE_URL:-http://127.0.0.1:8288}}
-event_key=${INNGEST_EVENT_KEY:-NO_EVENT_KEY_SET}
+# The embedded engine is closed by default: its event key is in the key file the
+# worker writes beside the engine's database (see EngineKeys).
+engine_db=${JOELCLAW_ENGINE_DB:-${XDG_STATE_HOME:-$HOME/.local/state}/joelclaw/engine.sqlite}
+engine_keys=${JOELCLAW_ENGINE_KEYS:-$(dirname "$engine_db")/engine-keys.json}
+event_key=${INNGEST_EVENT_KEY:-}
+if [ -z "$event_key" ] && [ -r "$engine_keys" ]; then
+  event_key=$(sed -n 's/.*"eventKey"[[:space:]]*:[[:space:]]*"\([0-9a-f]*\)".*/\1/p' "$engine_keys")
+fi
+event_key=${event_key:-NO_EVENT_KEY_SET}
 starts_file=$state_dir/worker-starts
 
 say() { echo "start.sh: $*" >&2; }
@@ -66,8 +74,11 @@ send_alert() {
     say "alert not sent: curl not found"
     return 0
   fi
-  curl -fsS --max-time 5 -H 'Content-Type: application/json' -d "$body" \
-    "$event_api/e/$event_key" >/dev/null 2>&1 || say "alert not sent: $event_api unreachable"
+  # The URL holds the event key: it goes to curl on stdin, not on its command
+  # line, where any user's `ps` could read it.
+  printf 'url = "%s/e/%s"\n' "$event_api" "$event_key" |
+    curl -fsS --max-time 5 -K - -H 'Content-Type: application/json' -d "$body" \
+    >/dev/null 2>&1 || say "alert not sent: $event_api unreachable"
 }
 
 # 1. Record this start; keep only the starts inside the window.

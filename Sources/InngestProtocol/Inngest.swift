@@ -39,6 +39,9 @@ public final class Inngest: Sendable {
     /// Functions as registered: each function, then its failure handler if any.
     let registeredFunctions: [InngestFunction]
     private let byCompositeId: [String: InngestFunction]
+    /// The serve URL this app registered itself with (`registerOnStart`): what an
+    /// unsigned sync request re-registers, since its `Host` header proves nothing.
+    let ownServeURL = Locked<String?>(nil)
 
     public init(appId: String, appVersion: String? = nil, functions: [InngestFunction],
                 configuration: InngestConfiguration, httpClient: any HTTPClient,

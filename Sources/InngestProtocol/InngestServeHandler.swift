@@ -8,7 +8,8 @@ import JSON
 /// - `PUT`: sync. Signed with `x-inngest-sync-kind: in_band` ⇒ answer with the
 ///   configuration (in-band); otherwise register out-of-band via `POST {api}/fn/register`.
 ///   An unsigned PUT may trigger that (as in the JS SDK): all it can do is make
-///   this app call its own configured API with its own key.
+///   this app call its own configured API with its own key, at a URL the app
+///   already knows (never one taken from the unsigned request's `Host`).
 /// - `POST ?fnId=…&stepId=…`: run a function call; `?probe=trust` answers a trust probe.
 ///
 /// In cloud mode every `POST` and in-band `PUT` must be signed, and responses
@@ -100,11 +101,26 @@ public struct InngestServeHandler: HTTPHandler {
 
     private func sync(_ request: HTTPRequest) async -> HTTPResponse {
         let now = inngest.clock()
-        let inBand = request.headers["X-Inngest-Sync-Kind"] == "in_band"
-            && request.headers["X-Inngest-Signature"] != nil
+        let signature = request.headers["X-Inngest-Signature"]
+        let inBand = request.headers["X-Inngest-Sync-Kind"] == "in_band" && signature != nil
         if inBand { return inBandSync(request, now: now) }
 
-        let serveURL = advertisedURL(for: request)
+        // A signature that is present must verify; an absent one is allowed (an
+        // unsigned PUT only makes this app call its own configured API with its
+        // own key), but then nothing in the request is trusted.
+        var signed = false
+        if signature != nil, !keys.isEmpty {
+            guard case .success = RequestSignature.verify(header: signature, body: request.body, keys: keys, now: now) else {
+                inngest.logSink.log(.warn, "refused a sync request with a bad signature", fields: [])
+                return ServeResponse.error(401, code: "sig_verification_failed",
+                                           message: "X-Inngest-Signature does not verify", retriable: false)
+            }
+            signed = true
+        }
+        guard let serveURL = advertisedURL(for: request, trustHost: signed) else {
+            return ServeResponse.json(400, ["message": .string(Self.unknownURLMessage), "modified": false],
+                                      headers: [("X-Inngest-Sync-Kind", "out_of_band")])
+        }
         do {
             let result = try await inngest.register(serveURL: serveURL, deployId: request.queryValue("deployId"),
                                                     expectedServerKind: request.headers["X-Inngest-Server-Kind"])
@@ -116,6 +132,9 @@ public struct InngestServeHandler: HTTPHandler {
                                       headers: [("X-Inngest-Sync-Kind", "out_of_band")])
         }
     }
+
+    static let unknownURLMessage = "this app does not know its own URL yet: set INNGEST_SERVE_ORIGIN, "
+        + "register it on start, or sign the sync request"
 
     /// Signed PUT asking for the configuration in the response (spec E15).
     /// Verified whenever a key is configured, in dev mode too (as the Go SDK does).
@@ -151,13 +170,17 @@ public struct InngestServeHandler: HTTPHandler {
         return ServeResponse.json(200, .object(o), headers: [("X-Inngest-Sync-Kind", "in_band")], signWith: key, now: now)
     }
 
-    /// The serve URL to advertise: `INNGEST_SERVE_ORIGIN`/`_PATH` when set, else
-    /// the request's own `Host` and path (without the query).
-    func advertisedURL(for request: HTTPRequest) -> String {
+    /// The serve URL to advertise, in order: `INNGEST_SERVE_ORIGIN` (with
+    /// `INNGEST_SERVE_PATH` or the request's path); the URL the app registered
+    /// itself with on start; the request's own `Host` and path, but only when
+    /// the request was signed (`trustHost`). `nil` when none applies: an
+    /// unsigned request must not choose where the server will send calls.
+    func advertisedURL(for request: HTTPRequest, trustHost: Bool) -> String? {
         let c = inngest.configuration
-        let origin = c.serveOrigin ?? "http://\(request.headers["Host"] ?? "127.0.0.1")"
-        let path = c.servePath ?? request.path
-        return origin + path
+        if let origin = c.serveOrigin { return origin + (c.servePath ?? request.path) }
+        if let own = inngest.ownServeURL.withLock({ $0 }) { return own }
+        guard trustHost, let host = request.headers["Host"], !host.isEmpty else { return nil }
+        return "http://\(host)" + (c.servePath ?? request.path)
     }
 
     // MARK: POST
@@ -191,8 +214,9 @@ public struct InngestServeHandler: HTTPHandler {
         do {
             callRequest = try CallRequest(json: try JSON(parsing: request.body))
         } catch {
+            // The same bytes will never parse: a retry could only fail again.
             return ServeResponse.error(400, code: "bad_request", message: "unreadable call request: \(error)",
-                                       retriable: true, signWith: key, now: now)
+                                       retriable: false, signWith: key, now: now)
         }
         if callRequest.useAPI {
             do {

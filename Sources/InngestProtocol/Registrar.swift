@@ -56,6 +56,7 @@ extension Inngest {
                                 sleep: @escaping @Sendable (Double) async -> Void = { seconds in
                                     try? await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
                                 }) async -> Result<RegistrationResult, RegistrationError> {
+        ownServeURL.withLock { $0 = serveURL }
         var delay = 0.5
         var last = RegistrationError(status: nil, message: "no attempt made")
         for attempt in 1...max(1, maxAttempts) {

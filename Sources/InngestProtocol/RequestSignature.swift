@@ -66,12 +66,23 @@ public enum RequestSignature {
         return (t, s)
     }
 
+    /// Whether `timestamp` lies within `maxSkew` seconds of `now`, in either direction.
+    ///
+    /// The timestamp comes from the request, so any `Int64` may arrive: the
+    /// difference is computed with overflow reported (`now - Int64.min` does not
+    /// fit), and an overflowing difference is as stale as a timestamp can be.
+    static func isFresh(_ timestamp: Int64, now: Int64) -> Bool {
+        let (difference, overflow) = now.subtractingReportingOverflow(timestamp)
+        guard !overflow, difference != .min else { return false }
+        return abs(difference) <= maxSkew
+    }
+
     /// Checks `header` against `body`; returns the key that verified it.
     public static func verify(header: String?, body: [UInt8], keys: [SigningKey], now: Int64) -> Result<SigningKey, Failure> {
         guard !keys.isEmpty else { return .failure(.noKeyConfigured) }
         guard let header, !header.isEmpty else { return .failure(.missing) }
         guard let (timestamp, signature) = parse(header) else { return .failure(.malformed) }
-        guard abs(now - timestamp) <= maxSkew else { return .failure(.expired) }
+        guard isFresh(timestamp, now: now) else { return .failure(.expired) }
         let expected = Array(signature.lowercased().utf8)
         for key in keys where ConstantTime.equals(Array(mac(body: body, key: key, timestamp: timestamp).utf8), expected) {
             return .success(key)

@@ -131,10 +131,15 @@ final class StepRuntime: @unchecked Sendable {
             case .discovery:
                 found.append(step)
             case .target(let target):
-                if step.hashedId == target {
-                    found.append(step)
-                    targetReached = true
+                guard step.hashedId == target else {
+                    // Another new step: stop only the task that met it. Marking the
+                    // branch would also stop a concurrent task of the same branch
+                    // (`async let`) on its way to the target, and the call would
+                    // wrongly answer that the target was never reached.
+                    return StepInterruption()
                 }
+                found.append(step)
+                targetReached = true
             }
             branches[branches.count - 1].interrupted = true
             return StepInterruption()

@@ -9,9 +9,13 @@ import HTTP
 /// Inngest server is configured through `INNGEST_DEV`, `INNGEST_BASE_URL`,
 /// `INNGEST_API_BASE_URL` or `INNGEST_EVENT_API_BASE_URL`; `embedded` and
 /// `external` force the choice. When embedded, the worker's SDK is pointed at
-/// the engine by exporting `INNGEST_DEV=<engine URL>` (or `INNGEST_BASE_URL`
-/// when a signing key is set, so calls are signed and verified as against
-/// `inngest start`) before anything reads the Inngest configuration.
+/// the engine by exporting `INNGEST_BASE_URL=<engine URL>` (signed calls,
+/// verified as against `inngest start`), or `INNGEST_DEV=<engine URL>` in the
+/// open mode, before anything reads the Inngest configuration.
+///
+/// Closed by default: without `INNGEST_SIGNING_KEY`, the engine's keys come from
+/// its key file (`EngineKeys`, generated on first start); only `--engine-open`
+/// runs it without keys, with a warning.
 final class EmbeddedEngineLauncher: @unchecked Sendable {
     static let serverVariables = ["INNGEST_DEV", "INNGEST_BASE_URL", "INNGEST_API_BASE_URL", "INNGEST_EVENT_API_BASE_URL"]
 
@@ -20,6 +24,9 @@ final class EmbeddedEngineLauncher: @unchecked Sendable {
     /// One line for the log saying which engine is in use and why.
     private(set) var summary: String
     private(set) var engine: EmbeddedEngine?
+    /// The keys from the engine's key file, which the worker's SDK uses too (not
+    /// exported to the process environment, so spawned tools never see them).
+    private(set) var generatedKeys: EngineKeys?
 
     init(engineConfiguration: EmbeddedEngineConfiguration?, summary: String) {
         self.engineConfiguration = engineConfiguration
@@ -36,6 +43,7 @@ final class EmbeddedEngineLauncher: @unchecked Sendable {
             let target = configured.first.map { "\($0)=\(environment[$0] ?? "")" } ?? "the SDK's default (Inngest Cloud)"
             return EmbeddedEngineLauncher(engineConfiguration: nil, summary: "using an external Inngest server (\(target))")
         }
+        var launcherKeys: EngineKeys?
         var engineConfiguration = EmbeddedEngineConfiguration(
             databasePath: configuration.string(.engineDatabase).isEmpty
                 ? EmbeddedEngineConfiguration.defaultDatabasePath(environment: environment)
@@ -45,15 +53,32 @@ final class EmbeddedEngineLauncher: @unchecked Sendable {
         engineConfiguration.port = port
         engineConfiguration.synchronous = configuration.string(.engineSync) == "normal" ? .normal : .full
         engineConfiguration.retentionDays = configuration.int(.engineRetentionDays)
-        if let key = environment["INNGEST_SIGNING_KEY"], !key.isEmpty { engineConfiguration.signingKey = key }
-        if let key = environment["INNGEST_EVENT_KEY"], !key.isEmpty { engineConfiguration.eventKeys = [key] }
+        var keyNote = ""
+        if let key = environment["INNGEST_SIGNING_KEY"], !key.isEmpty {
+            engineConfiguration.signingKey = key
+            if let key = environment["INNGEST_EVENT_KEY"], !key.isEmpty { engineConfiguration.eventKeys = [key] }
+            keyNote = "keys from INNGEST_SIGNING_KEY/INNGEST_EVENT_KEY"
+        } else if configuration.string(.engineOpen) == "true" {
+            logger.warn("embedded engine in OPEN mode (--engine-open): calls are unsigned and anyone who can reach its address may send events, register functions and read runs")
+            keyNote = "open mode, no keys"
+        } else {
+            let path = configuration.string(.engineKeys).isEmpty
+                ? EngineKeys.defaultPath(databasePath: engineConfiguration.databasePath)
+                : configuration.string(.engineKeys)
+            let (keys, created) = try EngineKeys.loadOrCreate(path: path)
+            engineConfiguration.signingKey = keys.signingKey
+            engineConfiguration.eventKeys = [keys.eventKey]
+            launcherKeys = keys
+            keyNote = (created ? "new keys written to " : "keys from ") + path
+        }
 
         let why = mode == "embedded" ? "--engine embedded" : "no Inngest server configured"
         let launcher = EmbeddedEngineLauncher(engineConfiguration: engineConfiguration, summary: "")
+        launcher.generatedKeys = launcherKeys
         try launcher.bind(logger: logger)
         let url = launcher.engine?.baseURL ?? engineConfiguration.baseURL
         Self.pointSDK(at: url, signed: engineConfiguration.signingKey != nil)
-        launcher.summary = "using the embedded Inngest engine at \(url) (\(why)); database \(engineConfiguration.databasePath)"
+        launcher.summary = "using the embedded Inngest engine at \(url) (\(why)); database \(engineConfiguration.databasePath); \(keyNote)"
         return launcher
     }
 
@@ -89,6 +114,10 @@ final class EmbeddedEngineLauncher: @unchecked Sendable {
         guard let engineConfiguration, let engine else { return environment }
         var adjusted = environment
         adjusted[engineConfiguration.signingKey != nil ? "INNGEST_BASE_URL" : "INNGEST_DEV"] = engine.baseURL
+        if let keys = generatedKeys {
+            adjusted["INNGEST_SIGNING_KEY"] = keys.signingKey
+            adjusted["INNGEST_EVENT_KEY"] = keys.eventKey
+        }
         return adjusted
     }
 
@@ -115,7 +144,8 @@ struct LauncherError: Error, CustomStringConvertible {
 }
 
 extension WorkerOption {
-    static let engineOptions: [WorkerOption] = [engine, engineAddress, engineDatabase, engineSync, engineRetentionDays]
+    static let engineOptions: [WorkerOption] = [engine, engineAddress, engineDatabase, engineKeys, engineOpen, engineSync,
+                                                engineRetentionDays]
 
     static let engine = WorkerOption(flag: "engine", environment: "JOELCLAW_ENGINE", defaultValue: "auto",
                                      summary: "Inngest engine: auto (embedded unless INNGEST_DEV/INNGEST_BASE_URL/... is set), embedded, external",
@@ -126,6 +156,12 @@ extension WorkerOption {
     static let engineDatabase = WorkerOption(flag: "engine-db", environment: "JOELCLAW_ENGINE_DB", defaultValue: "",
                                              summary: "embedded engine SQLite file (empty: $XDG_STATE_HOME/joelclaw/engine.sqlite)",
                                              check: { _ in nil })
+    static let engineKeys = WorkerOption(flag: "engine-keys", environment: "JOELCLAW_ENGINE_KEYS", defaultValue: "",
+                                         summary: "embedded engine key file, created 0600 on first start (empty: engine-keys.json beside the database)",
+                                         check: { _ in nil })
+    static let engineOpen = WorkerOption(flag: "engine-open", environment: "JOELCLAW_ENGINE_OPEN", defaultValue: "false",
+                                         summary: "true runs the embedded engine without keys (development only: anyone may send events)",
+                                         check: { ["true", "false"].contains($0) ? nil : "must be true or false" })
     static let engineSync = WorkerOption(flag: "engine-sync", environment: "JOELCLAW_ENGINE_SYNC", defaultValue: "full",
                                          summary: "embedded engine commits: full (fsync per group commit; survives power loss) or normal (survives crashes only)",
                                          check: { ["full", "normal"].contains($0) ? nil : "must be full or normal" })

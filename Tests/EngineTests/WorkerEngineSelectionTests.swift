@@ -7,6 +7,8 @@ import Darwin
 import HTTP
 import JSON
 import Testing
+@testable import Engine
+import InngestProtocol
 
 /// Runs the real `worker` executable and checks which engine it chooses.
 @Suite("Worker engine selection", .serialized)
@@ -98,14 +100,18 @@ struct WorkerEngineSelectionTests {
         let enginePort = try #require(Self.enginePort(in: log), "no engine address in: \(log)")
         let client = SocketHTTPClient()
         let base = "http://127.0.0.1:\(enginePort)"
-        let send = try await client.send(HTTPClientRequest(method: "POST", url: base + "/e/any",
+        // Closed by default: the worker generated the engine's keys beside its database.
+        let keys = try #require(try EngineKeys.load(path: EngineKeys.defaultPath(databasePath: db)))
+        let bearer = try SigningKey(parsing: keys.signingKey).bearerToken
+        let send = try await client.send(HTTPClientRequest(method: "POST", url: base + "/e/\(keys.eventKey)",
             body: Array(#"{"name":"content/summarized","data":{"title":"Swift engines"}}"#.utf8)))
         #expect(send.status == 200)
         let eventID = try #require((try JSON(parsing: send.body))["ids"]?[0]?.stringValue)
         var run: JSON = .null
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
-            let reply = try await client.send(HTTPClientRequest(method: "GET", url: base + "/v1/events/\(eventID)/runs"))
+            let reply = try await client.send(HTTPClientRequest(method: "GET", url: base + "/v1/events/\(eventID)/runs",
+                                                                headers: ["Authorization": "Bearer \(bearer)"]))
             run = (try JSON(parsing: reply.body))["data"]?[0] ?? .null
             if let status = run["status"]?.stringValue, status != "Running" { break }
             try await Task.sleep(nanoseconds: 20_000_000)
@@ -118,5 +124,71 @@ struct WorkerEngineSelectionTests {
         let lines = ((try? String(contentsOfFile: systemLog, encoding: .utf8)) ?? "").split(separator: "\n")
             .filter { (try? JSON(parsing: String($0)))?["action"] == "summarized" }
         #expect(lines.count == 1)
+    }
+
+    /// A fresh machine is closed: the worker writes a 0600 key file, the engine
+    /// refuses events without the event key and API reads without the bearer key,
+    /// and the worker's own calls are signed (it syncs and serves in cloud mode).
+    @Test func theEmbeddedEngineTrustsNoOneByDefault() async throws {
+        let (db, cleanup) = temporaryDatabasePath("worker-closed.sqlite")
+        defer { cleanup() }
+        let (process, log) = try await run(["--port", "0", "--engine-address", "127.0.0.1:0", "--engine-db", db],
+                                           environment: [:], until: "synced")
+        defer { Self.stop(process) }
+        #expect(log.contains("inngest cloud mode: signatures verified"), "\(log)")
+        let keyPath = EngineKeys.defaultPath(databasePath: db)
+        #expect(log.contains("new keys written to \(keyPath)"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: keyPath)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let keys = try #require(try EngineKeys.load(path: keyPath))
+        #expect(!log.contains(keys.signingKey) && !log.contains(keys.eventKey))
+
+        let base = "http://127.0.0.1:\(try #require(Self.enginePort(in: log)))"
+        let client = SocketHTTPClient()
+        let event = Array(#"{"name":"content/summarized","data":{}}"#.utf8)
+        #expect(try await client.send(HTTPClientRequest(method: "POST", url: base + "/e/anything", body: event)).status == 401)
+        #expect(try await client.send(HTTPClientRequest(method: "POST", url: base + "/e/\(keys.eventKey)", body: event)).status == 200)
+        #expect(try await client.send(HTTPClientRequest(method: "GET", url: base + "/v1/events/x/runs")).status == 401)
+        #expect(try await client.send(HTTPClientRequest(method: "POST", url: base + "/fn/register", body: Array("{}".utf8))).status == 401)
+    }
+
+    @Test func aSecondStartReusesTheKeyFile() async throws {
+        let (db, cleanup) = temporaryDatabasePath("worker-reuse.sqlite")
+        defer { cleanup() }
+        let keyPath = EngineKeys.defaultPath(databasePath: db)
+        let first = try EngineKeys.loadOrCreate(path: keyPath)
+        #expect(first.created)
+        let (process, log) = try await run(["--port", "0", "--engine-address", "127.0.0.1:0", "--engine-db", db],
+                                           environment: [:], until: "synced")
+        defer { Self.stop(process) }
+        #expect(log.contains("keys from \(keyPath)"), "\(log)")
+        #expect(try EngineKeys.load(path: keyPath) == first.keys)
+    }
+
+    @Test func aKeyFileOthersCanReadStopsTheWorker() async throws {
+        let (db, cleanup) = temporaryDatabasePath("worker-open-file.sqlite")
+        defer { cleanup() }
+        let keyPath = EngineKeys.defaultPath(databasePath: db)
+        _ = try EngineKeys.loadOrCreate(path: keyPath)
+        chmod(keyPath, 0o644)
+        let (process, log) = try await run(["--port", "0", "--engine-address", "127.0.0.1:0", "--engine-db", db],
+                                           environment: [:], until: "cannot start the embedded Inngest engine")
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(log.contains("chmod 600"), "\(log)")
+    }
+
+    @Test func openModeIsExplicitAndWarns() async throws {
+        let (db, cleanup) = temporaryDatabasePath("worker-open.sqlite")
+        defer { cleanup() }
+        let (process, log) = try await run(["--port", "0", "--engine-address", "127.0.0.1:0", "--engine-db", db,
+                                            "--engine-open", "true"], environment: [:], until: "synced")
+        defer { Self.stop(process) }
+        #expect(log.contains("OPEN mode"), "\(log)")
+        #expect(!FileManager.default.fileExists(atPath: EngineKeys.defaultPath(databasePath: db)))
+        let base = "http://127.0.0.1:\(try #require(Self.enginePort(in: log)))"
+        let sent = try await SocketHTTPClient().send(HTTPClientRequest(method: "POST", url: base + "/e/anything",
+                                                                      body: Array(#"{"name":"x/y","data":{}}"#.utf8)))
+        #expect(sent.status == 200)
     }
 }

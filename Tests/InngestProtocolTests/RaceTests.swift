@@ -73,7 +73,7 @@ import JSON
                 #expect(r.json == 3)
                 return
             }
-            #expect(r.status == 206)
+            #expect(r.status == 206, "\(r.json.map { String(describing: $0) } ?? "")")
             for op in r.json?.arrayValue ?? [] {
                 guard let id = op["id"]?.stringValue else { continue }
                 if op["op"] == "StepRun" {
@@ -82,7 +82,7 @@ import JSON
                     #expect(op["op"] == "StepPlanned")
                     let t = await inngest.handler.handle(CallBody.request(fnId: "test-app-al", stepId: id,
                                                                           body: CallBody.make(steps: steps, disableImmediateExecution: true)))
-                    #expect(t.json?[0]?["op"] == "StepRun")
+                    #expect(t.json?[0]?["op"] == "StepRun", "\(t.status) \(t.json.map { String(describing: $0) } ?? "")")
                     steps[id] = ["data": t.json?[0]?["data"] ?? .null]
                 }
             }

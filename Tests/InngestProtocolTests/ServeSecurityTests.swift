@@ -65,6 +65,31 @@ import JSON
         #expect(log.lines.count == 1)
     }
 
+    /// Timestamps at the ends of `Int64` once crashed the process (the skew
+    /// check overflowed); every one of them is now just stale.
+    @Test(arguments: ["-9223372036854775808", "9223372036854775807", "-9223372036854775807", "-1", "0",
+                      "9223372036854775000", String(now + 301), String(now - 301)])
+    func extremeTimestampsAreExpired(_ t: String) async {
+        let body = CallBody.make()
+        let header = "t=\(t)&s=\(RequestSignature.mac(body: body, key: Self.key, timestamp: Int64(t)!))"
+        let r = await Self.cloudInngest().handler.handle(
+            CallBody.request(fnId: "test-app-two", body: body, headers: ["X-Inngest-Signature": header]))
+        #expect(r.status == 401)
+        #expect(r.json?["code"] == "sig_verification_failed")
+        #expect(RequestSignature.verify(header: header, body: body, keys: [Self.key], now: Self.now) == .failure(.expired))
+    }
+
+    @Test func freshnessWindowIsInclusiveAndOverflowSafe() {
+        #expect(RequestSignature.isFresh(Self.now + 300, now: Self.now))
+        #expect(RequestSignature.isFresh(Self.now - 300, now: Self.now))
+        #expect(!RequestSignature.isFresh(Self.now + 301, now: Self.now))
+        #expect(!RequestSignature.isFresh(.min, now: Self.now))
+        #expect(!RequestSignature.isFresh(.max, now: Self.now))
+        #expect(!RequestSignature.isFresh(.max, now: .min))
+        #expect(!RequestSignature.isFresh(0, now: .min))
+        #expect(RequestSignature.isFresh(.max, now: .max))
+    }
+
     @Test func noSigningKeyRefusesEveryCallWithALogLine() async {
         let log = CapturingLogSink()
         let body = CallBody.make()
@@ -110,6 +135,8 @@ import JSON
         #expect(r.json?["code"] == .string(code))
         #expect(r.json?["message"]?.stringValue?.isEmpty == false)
         #expect(r.headers["X-Inngest-SDK"] == "inngest-swift:v0.1.0")
+        // The same bytes can never succeed: the server must not retry them.
+        #expect(r.headers["X-Inngest-No-Retry"] == "true")
     }
 
     @Test func unknownFunctionIs500() async {

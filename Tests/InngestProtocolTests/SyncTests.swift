@@ -23,10 +23,12 @@ import JSON
             let inngest = Inngest(appId: "my-app", appVersion: "2026.08.01", functions: [Self.fn, Self.cron],
                                   configuration: try Self.cloud(api: server.origin), httpClient: SocketHTTPClient(),
                                   logSink: DiscardingLogSink())
+            let pingBody = Array(#"{"url":"http://localhost:3000/api/inngest"}"#.utf8)
             let put = HTTPRequest(method: "PUT", target: "/api/inngest?deployId=01J9", path: "/api/inngest",
                                   query: [("deployId", "01J9")],
-                                  headers: ["Host": "localhost:3000", "X-Inngest-Server-Kind": "cloud"],
-                                  body: Array(#"{"url":"http://localhost:3000/api/inngest"}"#.utf8))
+                                  headers: ["Host": "localhost:3000", "X-Inngest-Server-Kind": "cloud",
+                                            "X-Inngest-Signature": try Self.signature(pingBody)],
+                                  body: pingBody)
             let response = await inngest.handler.handle(put)
             #expect(response.status == 200)
             #expect(response.json == ["message": "Successfully synced.", "modified": true])
@@ -80,10 +82,49 @@ import JSON
         try await withFakeServer({ _, _ in FakeInngestServer.json(400, ["error": "Expected server kind dev, got cloud"]) }) { server in
             let inngest = Inngest(appId: "my-app", functions: [Self.fn], configuration: try Self.cloud(api: server.origin),
                                   httpClient: SocketHTTPClient(), logSink: DiscardingLogSink())
-            let response = await inngest.handler.handle(HTTPRequest(method: "PUT", target: "/api/inngest", headers: ["Host": "h"]))
+            let response = await inngest.handler.handle(HTTPRequest(method: "PUT", target: "/api/inngest",
+                                                                    headers: ["Host": "h", "X-Inngest-Signature": try Self.signature([])]))
             #expect(response.status == 500)
             #expect(response.json?["modified"] == false)
             #expect(response.json?["message"]?.stringValue?.contains("Expected server kind") == true)
+        }
+    }
+
+    /// The header the cloud configuration's key puts on `body` now.
+    static func signature(_ body: [UInt8]) throws -> String {
+        RequestSignature.sign(body: body, key: try SigningKey(parsing: "signkey-prod-12345678"),
+                              timestamp: Int64(Date().timeIntervalSince1970))
+    }
+
+    @Test func unsignedSyncCannotChooseTheURLTheServerWillCall() async throws {
+        try await withFakeServer({ _, _ in FakeInngestServer.json(200, ["ok": true, "modified": true]) }) { server in
+            let inngest = Inngest(appId: "my-app", functions: [Self.fn], configuration: try Self.cloud(api: server.origin),
+                                  httpClient: SocketHTTPClient(), logSink: DiscardingLogSink())
+            let attack = HTTPRequest(method: "PUT", target: "/api/inngest", path: "/api/inngest",
+                                     headers: ["Host": "attacker.example:80"])
+            let refused = await inngest.handler.handle(attack)
+            #expect(refused.status == 400)
+            #expect(refused.json?["modified"] == false)
+            #expect(server.requests.isEmpty)
+
+            // Once the app registered itself, an unsigned PUT re-registers that URL, not the Host.
+            _ = await inngest.registerOnStart(serveURL: "http://127.0.0.1:3111/api/inngest", sleep: { _ in })
+            let again = await inngest.handler.handle(attack)
+            #expect(again.status == 200)
+            #expect(server.requests.count == 2)
+            let url = try JSON(parsing: server.requests[1].body)["url"]?.stringValue
+            #expect(url == "http://127.0.0.1:3111/api/inngest")
+        }
+    }
+
+    @Test func syncWithABadSignatureIsRefusedWithoutRegistering() async throws {
+        try await withFakeServer({ _, _ in FakeInngestServer.json(200, ["ok": true, "modified": true]) }) { server in
+            let inngest = Inngest(appId: "my-app", functions: [Self.fn], configuration: try Self.cloud(api: server.origin),
+                                  httpClient: SocketHTTPClient(), logSink: DiscardingLogSink())
+            let r = await inngest.handler.handle(HTTPRequest(method: "PUT", target: "/api/inngest",
+                                                             headers: ["Host": "attacker.example", "X-Inngest-Signature": "t=1&s=00"]))
+            #expect(r.status == 401)
+            #expect(server.requests.isEmpty)
         }
     }
 

@@ -88,6 +88,21 @@ import Testing
         #expect(dir.read("state/worker-starts")?.split(separator: "\n").count == 1, "old starts are dropped")
     }
 
+    /// With no INNGEST_EVENT_KEY the alert carries the embedded engine's event key
+    /// from its key file (the engine refuses any other).
+    @Test func theAlertUsesTheEngineKeyFile() async throws {
+        defer { events.stop() }
+        let key = String(repeating: "ab", count: 32)
+        try dir.write("state/joelclaw/engine-keys.json",
+                      #"{"eventKey":"\#(key)","signingKey":"signkey-prod-\#(String(repeating: "0", count: 64))"}"#)
+        var env = environment(["JOELCLAW_CRASH_LOOP_STARTS": "0", "JOELCLAW_CRASH_LOOP_BACKOFF": "0",
+                               "XDG_STATE_HOME": "\(dir.path)/state"])
+        env["INNGEST_EVENT_KEY"] = nil
+        _ = try await start(env)
+        let alert = try #require(events.requests.first)
+        #expect(alert.hasPrefix("POST /e/\(key) HTTP/1.1"))
+    }
+
     @Test func anUnreachableEventAPIDoesNotStopTheBackOff() async throws {
         events.stop()
         let env = environment(["INNGEST_EVENT_API_BASE_URL": "http://127.0.0.1:\(LoopbackServer.closedPort())", "JOELCLAW_CRASH_LOOP_STARTS": "0", "JOELCLAW_CRASH_LOOP_BACKOFF": "0"])

@@ -38,7 +38,10 @@ import Testing
         let engineURL = try #require(health["engine"]?["url"]?.stringValue)
         #expect(engineURL.hasPrefix("http://127.0.0.1:"))
 
-        let sent = await CLIHarness(environment: ["INNGEST_BASE_URL": engineURL]).run(
+        // The engine is closed by default: its event key is in the file beside its database.
+        let keys = try JSON(parsing: Array(try #require(dir.read("engine-keys.json")).utf8))
+        let eventKey = try #require(keys["eventKey"]?.stringValue)
+        let sent = await CLIHarness(environment: ["INNGEST_BASE_URL": engineURL, "INNGEST_EVENT_KEY": eventKey]).run(
             ["send", "system/log.written", "--data", #"{"action":"probe","tool":"ops-test","detail":"self-report"}"#])
         #expect(sent.code == .success, "\(sent.stderr)")
         let logged = Date().addingTimeInterval(20)
