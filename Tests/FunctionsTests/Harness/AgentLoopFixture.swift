@@ -69,10 +69,11 @@ final class AgentLoopFixture: @unchecked Sendable {
     }
 
     /// Runs `joelclaw <arguments>` in-process against `engine`; returns the exit code and stdout.
-    func cli(_ arguments: [String], engine: String) async -> (code: ExitCode, out: String, err: String) {
+    func cli(_ arguments: [String], engine: String, eventKey: String? = nil) async -> (code: ExitCode, out: String, err: String) {
         let out = LoopTestOutput(), err = LoopTestOutput()
-        let env = ["INNGEST_BASE_URL": engine, "JOELCLAW_FUNCTIONS_DB": harness.config.databasePath,
+        var env = ["INNGEST_BASE_URL": engine, "JOELCLAW_FUNCTIONS_DB": harness.config.databasePath,
                    "HOME": harness.dir.file("home"), "JOELCLAW_CONFIG": "", "XDG_CONFIG_HOME": harness.dir.file("config")]
+        env["INNGEST_EVENT_KEY"] = eventKey
         let context = CLIContext(environment: env, stdout: out, stderr: err, http: harness.http, commands: runner, workingDirectory: project)
         let code = await Joelclaw.main(arguments, context: context, extraCommands: [LoopCommand.self])
         return (code, out.text, err.text)

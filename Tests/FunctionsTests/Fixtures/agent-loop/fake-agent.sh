@@ -8,6 +8,8 @@
 #   fail       print an error and exit 3, touching nothing
 #   hang       never finish (with a child process), whatever the prompt
 #   hang-impl  write tests normally, hang when asked to implement
+#   slow-impl  write tests normally; when implementing, write --pids first,
+#              then take 2 s (a window to kill the worker in)
 #   --wrong S  implement story S wrongly (subtracts)
 #   --pids F   when hanging, write "<own pid> <child pid>" to F
 mode="$1"; shift
@@ -44,6 +46,10 @@ EOF
   ;;
 *)
   [ "$mode" = hang-impl ] && hang
+  if [ "$mode" = slow-impl ]; then
+    [ -n "$pids" ] && echo "$$" >> "$pids"
+    sleep 2
+  fi
   case "$name" in add) op="+";; mul) op="*";; *) op="//";; esac
   [ "$story" = "$wrong" ] && op="-"
   printf '\n\ndef %s(a, b):\n    return a %s b\n' "$name" "$op" >> calc.py
