@@ -64,7 +64,8 @@ let package = Package(
         ]),
         // The Swift app that bench/serve/run.sh measures (not a product).
         .executableTarget(name: "ServeBenchApp", dependencies: ["HTTP", "InngestProtocol", "JSON"], path: "bench/serve/app"),
-        .executableTarget(name: "JoelclawCLI", dependencies: ["Ops"]),
+        // `joelclaw loop` reads the functions' loop state store, hence Functions.
+        .executableTarget(name: "JoelclawCLI", dependencies: ["Ops", "Functions"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),

@@ -1,6 +1,7 @@
 import Foundation
+import Functions
 import Ops
 
 // Everything but the process boundary lives in Ops (`Joelclaw.main`), where tests reach it.
-let code = await Joelclaw.main(Array(CommandLine.arguments.dropFirst()), context: .live())
+let code = await Joelclaw.main(Array(CommandLine.arguments.dropFirst()), context: .live(), extraCommands: [LoopCommand.self])
 exit(code.rawValue)

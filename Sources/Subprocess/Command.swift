@@ -9,6 +9,12 @@ public struct Command: Sendable, Equatable, CustomStringConvertible {
     public var environment: [String: String]
     /// Seconds before the whole process group is killed and the run fails with `.timedOut`.
     public var timeout: Double
+    /// A file read as the program's standard input (long prompts go here,
+    /// never into one huge argument). Nil: `/dev/null`.
+    public var standardInput: String? = nil
+    /// Seconds between SIGTERM and SIGKILL when the group is stopped (timeout
+    /// or cancellation), so a coding agent can clean up. 0: SIGKILL at once.
+    public var terminationGrace: Double = 0
 
     /// The effects' form: a whole argv, which often comes from configuration
     /// (`["pi", "-p"]`). Long-running tools (downloads, transcription) get a

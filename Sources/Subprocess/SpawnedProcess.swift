@@ -15,8 +15,12 @@ final class SpawnedProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var cancelled = false
     private var reaped = false
+    private let grace: Double
+    /// When SIGTERM went to the group; SIGKILL follows `grace` seconds later.
+    private var terminatedAt: Date?
 
-    private init(pid: pid_t, stdoutFD: Int32, stderrFD: Int32) {
+    private init(pid: pid_t, stdoutFD: Int32, stderrFD: Int32, grace: Double) {
+        self.grace = grace
         self.pid = pid
         self.stdoutFD = stdoutFD
         self.stderrFD = stderrFD
@@ -29,7 +33,11 @@ final class SpawnedProcess: @unchecked Sendable {
     static func spawn(_ command: Command, program: String, environment: [String: String]) throws -> SpawnedProcess {
         let out = try makePipe(command)
         let err = try makePipe(command)
-        let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        let devNull = open(command.standardInput ?? "/dev/null", O_RDONLY | O_CLOEXEC)
+        if devNull < 0, let input = command.standardInput {
+            close(out.read); close(out.write); close(err.read); close(err.write)
+            throw CommandError.launchFailed(command: command.description, reason: "cannot open standard input \(input)")
+        }
         defer {
             close(out.write); close(err.write)
             if devNull >= 0 { close(devNull) }
@@ -87,7 +95,7 @@ final class SpawnedProcess: @unchecked Sendable {
             if status == ETXTBSY { throw SpawnError.busy }
             throw CommandError.launchFailed(command: command.description, reason: String(cString: strerror(status)))
         }
-        return SpawnedProcess(pid: pid, stdoutFD: out.read, stderrFD: err.read)
+        return SpawnedProcess(pid: pid, stdoutFD: out.read, stderrFD: err.read, grace: max(0, command.terminationGrace))
     }
 
     /// Kills the whole group; the collecting thread notices and reports `.cancelled`.
@@ -96,7 +104,25 @@ final class SpawnedProcess: @unchecked Sendable {
         cancelled = true
         let done = reaped
         lock.unlock()
-        if !done { kill(-pid, SIGKILL) }
+        if !done { stop() }
+    }
+
+    /// SIGKILL to the group, or SIGTERM first when a grace period is set (the
+    /// collecting loop sends SIGKILL once it has passed).
+    private func stop() {
+        guard grace > 0 else { kill(-pid, SIGKILL); return }
+        lock.lock()
+        let first = terminatedAt == nil
+        if first { terminatedAt = Date() }
+        lock.unlock()
+        if first { kill(-pid, SIGTERM) }
+    }
+
+    /// True once a SIGTERM'd group has outlived its grace period.
+    private var graceExpired: Bool {
+        lock.lock(); defer { lock.unlock() }
+        guard let at = terminatedAt else { return false }
+        return Date().timeIntervalSince(at) >= grace
     }
 
     /// Reads both streams until EOF, enforcing the deadline, then reaps the child.
@@ -122,8 +148,9 @@ final class SpawnedProcess: @unchecked Sendable {
             let remaining = deadline.timeIntervalSinceNow
             if remaining <= 0, !timedOut, exitStatus == nil {
                 timedOut = true
-                kill(-pid, SIGKILL)
+                stop()
             }
+            if exitStatus == nil, graceExpired { kill(-pid, SIGKILL) }
             if open.isEmpty {
                 if exitStatus == nil { usleep(20_000) }
                 continue

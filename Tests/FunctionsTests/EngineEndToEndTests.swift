@@ -47,13 +47,15 @@ extension ExternalTools {
         @Test func observeAndHealthRunThroughTheEngine() async throws {
             let answer = try ObserveSessionTests.fixture("observer-answer.xml")
             let llm = try anthropicStandIn { _, _ in answer }
-            let worker = try LoopbackServer { _ in .json(#"{"function_count":8}"#) }
+            let served = ServedCount()
+            let worker = try LoopbackServer { _ in .json(#"{"function_count":\#(served.value)}"#) }
             let down = try LoopbackServer { _ in .json("{}", status: 500) }
             let h = try FunctionsHarness { c, _ in
                 c.llm.baseURL = llm.url
                 c.health.workerURL = worker.url + "/api/inngest"
                 c.health.httpServices = [HTTPServiceCheck(name: "search", url: down.url + "/")]
             }
+            served.value = servedFunctionCount(h.inngest.functions)
             let chain = try await EngineChain(h)
             try await chain.send("memory/session.compaction.pending", try ObserveSessionTests.event())
             try await chain.send("system/health.requested", [:])

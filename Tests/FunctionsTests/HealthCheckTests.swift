@@ -22,7 +22,8 @@ extension ExternalTools {
         @Test func degradedThenQuietThenRecovered() async throws {
             let searchUp = Switch(false)
             let workerComplete = Switch(false)
-            let worker = try LoopbackServer { _ in .json(#"{"function_count":\#(workerComplete.isOn ? 8 : 7),"mode":"dev"}"#) }
+            let served = ServedCount()
+            let worker = try LoopbackServer { _ in .json(#"{"function_count":\#(workerComplete.isOn ? served.value : served.value - 1),"mode":"dev"}"#) }
             let search = try LoopbackServer { _ in searchUp.isOn ? .json("{}") : .json(#"{"error":"index rebuilding"}"#, status: 503) }
             let pdfBrain = try LoopbackServer { _ in .json(#"{"docs":700}"#) }
             let hanging = try LoopbackServer { _ in
@@ -45,6 +46,7 @@ extension ExternalTools {
                 c.health.sshHosts = ["\(sshd.user)@127.0.0.1:\(sshd.port)"]
                 c.health.timeout = 2
             }
+            served.value = servedFunctionCount(h.inngest.functions)
 
             let started = Date()
             let first = try await h.run("system/health-check", "system/health.requested", [:])
@@ -67,7 +69,7 @@ extension ExternalTools {
             #expect(lines.allSatisfy { $0["action"] == "degraded" && $0["reason"] == "system/health-check" })
             #expect(Set(lines.compactMap { $0["tool"]?.stringValue }) == failing)
             let workerLine = try #require(lines.first { $0["tool"] == "worker/functions" })
-            #expect(workerLine["detail"]?.stringValue?.contains("7") == true)
+            #expect(workerLine["detail"]?.stringValue?.contains("\(served.value - 1)") == true)
 
             // Nothing changed: no new events, no new lines.
             let second = try await h.run("system/health-check", "system/health.requested", [:])
@@ -89,8 +91,10 @@ extension ExternalTools {
         }
 
         @Test func healthyNetworkIsQuiet() async throws {
-            let worker = try LoopbackServer { _ in .json(#"{"function_count":8}"#) }
+            let served = ServedCount()
+            let worker = try LoopbackServer { _ in .json(#"{"function_count":\#(served.value)}"#) }
             let h = try FunctionsHarness { c, _ in c.health.workerURL = worker.url + "/api/inngest" }
+            served.value = servedFunctionCount(h.inngest.functions)
             let report = try await h.run("system/health-check", "system/health.requested", [:])
             #expect(report.outcome.output?["status"] == "healthy")
             #expect(report.completedSteps == ["check-services", "record-transitions"])
@@ -101,7 +105,8 @@ extension ExternalTools {
         /// Tailscale peers from `tailscale status --json` (a stand-in printing
         /// its shape); a hanging `tailscale` is cut by the probe timeout.
         @Test func tailscalePeersAreChecked() async throws {
-            let worker = try LoopbackServer { _ in .json(#"{"function_count":8}"#) }
+            let served = ServedCount()
+            let worker = try LoopbackServer { _ in .json(#"{"function_count":\#(served.value)}"#) }
             let h = try FunctionsHarness { c, dir in
                 c.health.workerURL = worker.url + "/api/inngest"
                 c.health.tailscaleCommand = [try writeScript(dir, "fake-tailscale.sh", #"""
@@ -115,6 +120,7 @@ extension ExternalTools {
                     """#)]
                 c.health.tailscalePeers = ["clanker-001", "three-body", "studio"]
             }
+            served.value = servedFunctionCount(h.inngest.functions)
             let report = try await h.run("system/health-check", "system/health.requested", [:])
             let states = Dictionary(uniqueKeysWithValues: (report.outcome.output?["services"]?.arrayValue ?? []).map {
                 ($0["name"]!.stringValue!, $0["state"]!.stringValue!)
@@ -139,5 +145,16 @@ extension ExternalTools {
             #expect(report.stepErrors["check-services"] == 2)
             #expect(report.outcome.errorMessage?.contains("inventory.json") == true)
         }
+    }
+}
+
+/// The function count the worker stand-in reports, set once the harness
+/// knows how many functions this worker serves.
+final class ServedCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int {
+        get { lock.lock(); defer { lock.unlock() }; return count }
+        set { lock.lock(); count = newValue; lock.unlock() }
     }
 }

@@ -82,7 +82,7 @@ extension FunctionsConfig {
         let s = SettingsReader(settings, path: "")
         try s.rejectUnknown(["vaultDir", "systemLogPath", "scratchDir", "databasePath", "memoryLogDir", "nas",
                              "commands", "transcriberModel", "llm", "contentSync", "health", "qdrantURL",
-                             "notifyURL", "commandTimeout"])
+                             "notifyURL", "commandTimeout", "agentLoop"])
         let vault = try s.path("vaultDir", xdg) ?? xdg.home + "/Vault"
         let nasReader = try s.object("nas")
         try nasReader.rejectUnknown(["host", "root"])
@@ -143,6 +143,7 @@ extension FunctionsConfig {
         ffmpegCommand = try commands.command("ffmpeg") ?? ["ffmpeg"]
         self.health.tailscaleCommand = try health.command("tailscaleCommand")
         self.health.tailscalePeers = try health.strings("tailscalePeers") ?? []
+        agentLoop = try AgentLoopConfig(try s.object("agentLoop"), scratchDir: scratchDir, xdg: xdg)
     }
 }
 

@@ -45,6 +45,8 @@ public struct FunctionsConfig: Sendable, Equatable {
     /// Seconds a single external command may run before its process group is
     /// killed. Default 1800 (downloads and transcription are slow).
     public var commandTimeout: Double
+    /// The agent loop: worktrees, coding tools, checks, merge target.
+    public var agentLoop: AgentLoopConfig
 
     public init(vaultDir: String, systemLogPath: String, scratchDir: String, databasePath: String,
                 memoryLogDir: String, nas: NASDestination, ytDlpCommand: [String],
@@ -70,6 +72,7 @@ public struct FunctionsConfig: Sendable, Equatable {
         self.qdrantURL = qdrantURL
         self.notifyURL = notifyURL
         self.commandTimeout = commandTimeout
+        self.agentLoop = AgentLoopConfig(worktreeRoot: scratchDir + "/agent-loop/worktrees", outputDir: scratchDir + "/agent-loop/runs")
     }
 }
 

@@ -2,7 +2,8 @@ import Foundation
 import SQLite
 
 /// The functions' own SQLite file: observations (with an FTS5 index),
-/// observe dedupe locks, and the last known health of each checked component.
+/// observe dedupe locks, the last known health of each checked component, and
+/// the agent loop's state.
 /// This is the state the original kept in Redis and Typesense. The schema
 /// lives here, versioned with `PRAGMA user_version`.
 public final class FunctionsDatabase: Sendable {
@@ -53,6 +54,23 @@ public final class FunctionsDatabase: Sendable {
         CREATE TABLE observation_batches (batch_key TEXT PRIMARY KEY, result TEXT NOT NULL, stored_at TEXT NOT NULL);
         CREATE TABLE dedupe_locks (key TEXT PRIMARY KEY, owner TEXT NOT NULL, acquired_at REAL NOT NULL, expires_at REAL NOT NULL);
         CREATE TABLE health_state (component TEXT PRIMARY KEY, ok INTEGER NOT NULL, detail TEXT NOT NULL, changed_at TEXT NOT NULL);
+        """,
+        // The agent loop's state (see LoopStateStore and docs/agent-loop.md).
+        """
+        CREATE TABLE agent_loops (loop_id TEXT PRIMARY KEY, project_key TEXT NOT NULL, settings TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '', status TEXT NOT NULL, reason TEXT, summary TEXT,
+            created_at REAL NOT NULL, updated_at REAL NOT NULL, expires_at REAL NOT NULL);
+        CREATE INDEX agent_loops_created ON agent_loops(created_at);
+        CREATE TABLE agent_loop_stories (loop_id TEXT NOT NULL, story_id TEXT NOT NULL, position INTEGER NOT NULL,
+            story TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, tool TEXT, last_result TEXT,
+            PRIMARY KEY (loop_id, story_id));
+        CREATE TABLE agent_loop_claims (loop_id TEXT NOT NULL, story_id TEXT NOT NULL, token TEXT NOT NULL,
+            expires_at REAL NOT NULL, PRIMARY KEY (loop_id, story_id));
+        CREATE TABLE agent_loop_progress (id INTEGER PRIMARY KEY, loop_id TEXT NOT NULL, at REAL NOT NULL, text TEXT NOT NULL);
+        CREATE INDEX agent_loop_progress_loop ON agent_loop_progress(loop_id, id);
+        CREATE TABLE agent_loop_recommendations (project_key TEXT PRIMARY KEY, recommendations TEXT, patterns TEXT,
+            updated_at REAL NOT NULL);
+        CREATE TABLE agent_loop_lessons (id INTEGER PRIMARY KEY, project_key TEXT NOT NULL, at REAL NOT NULL, text TEXT NOT NULL);
         """,
     ]
 

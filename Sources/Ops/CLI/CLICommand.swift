@@ -34,7 +34,8 @@ enum HelpFormatter {
         return "USAGE: " + parts.joined(separator: " ")
     }
 
-    static func help(_ command: any CLICommand.Type, path: [String]) -> String {
+    static func help(_ command: any CLICommand.Type, path: [String], subcommands: [any CLICommand.Type]? = nil) -> String {
+        let subcommands = subcommands ?? command.subcommands
         var out = "OVERVIEW: \(command.abstract)\n\n\(usage(command, path: path))\n"
         let spec = command.arguments
         if !spec.positionals.isEmpty {
@@ -45,9 +46,9 @@ enum HelpFormatter {
         for f in spec.flags { out += row((f.short.map { "-\($0), " } ?? "") + "--\(f.long)", f.help) }
         for o in spec.options { out += row((o.short.map { "-\($0), " } ?? "") + "--\(o.long) <\(o.valueName)>", o.help) }
         out += row("-h, --help", "Show help information.")
-        if !command.subcommands.isEmpty {
+        if !subcommands.isEmpty {
             out += "\nSUBCOMMANDS:\n"
-            for s in command.subcommands { out += row(s.name, s.abstract) }
+            for s in subcommands { out += row(s.name, s.abstract) }
             out += "\n  See '\(path.joined(separator: " ")) help <subcommand>' for detailed help.\n"
         }
         if !command.discussion.isEmpty { out += "\n\(command.discussion)\n" }

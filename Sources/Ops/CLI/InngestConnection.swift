@@ -9,7 +9,7 @@ import JSON
 /// `INNGEST_BASE_URL`, the keys...). When no variable names a server, the CLI
 /// talks to the worker's embedded engine on this machine, with the keys the
 /// worker uses (see `EmbeddedEngineClientEnvironment`).
-struct InngestConnection: Sendable {
+public struct InngestConnection: Sendable {
     /// A person is waiting: two retries (0.2 s, 0.4 s) for a worker that is
     /// restarting, then exit 69. The SDK's id seed keeps retried sends single.
     static let sendAttempts = 3
@@ -18,7 +18,7 @@ struct InngestConnection: Sendable {
     let http: any HTTPClient
 
     /// Fails with exit code 78 when the configuration or the engine's key file cannot be used.
-    init(environment: [String: String], http: any HTTPClient) throws {
+    public init(environment: [String: String], http: any HTTPClient) throws {
         do {
             let effective = InngestConfiguration.configuredServerVariables(in: environment).isEmpty
                 ? try EmbeddedEngineClientEnvironment.adjusted(environment)
@@ -31,7 +31,7 @@ struct InngestConnection: Sendable {
     }
 
     /// `POST {eventAPI}/e/{key}`; returns the ids the server assigned.
-    func send(_ event: InngestEvent) async throws -> [String] {
+    public func send(_ event: InngestEvent) async throws -> [String] {
         let client = EventClient(configuration: configuration, httpClient: http, attempts: Self.sendAttempts)
         do { return try await client.send([event]) } catch { throw Self.failure(error, server: configuration.eventAPIBaseURL) }
     }

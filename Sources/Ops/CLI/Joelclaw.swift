@@ -31,7 +31,9 @@ public struct Joelclaw: CLICommand {
 
     /// Parses `arguments` (without the program name), runs the command and
     /// returns its exit code. Help goes to stdout; errors go to stderr.
-    public static func main(_ arguments: [String], context: CLIContext) async -> ExitCode {
+    /// `extraCommands` are top-level commands from modules above Ops (the
+    /// executable passes the agent loop's `loop` group).
+    public static func main(_ arguments: [String], context: CLIContext, extraCommands: [any CLICommand.Type] = []) async -> ExitCode {
         if arguments == ["--version"] {
             context.stdout.write("\(name) \(SDKIdentity.version)\n")
             return .success
@@ -44,16 +46,19 @@ public struct Joelclaw: CLICommand {
             rest = rest.dropFirst()
             rest.append("--help")
         }
-        while let next = rest.first, let sub = command.subcommands.first(where: { $0.name == next }) {
+        func subcommands(of command: any CLICommand.Type) -> [any CLICommand.Type] {
+            command == Joelclaw.self ? command.subcommands + extraCommands : command.subcommands
+        }
+        while let next = rest.first, let sub = subcommands(of: command).first(where: { $0.name == next }) {
             command = sub
             path.append(sub.name)
             rest = rest.dropFirst()
         }
         do {
-            if !command.subcommands.isEmpty {
+            if !subcommands(of: command).isEmpty {
                 // A group asked for nothing in particular: show what it offers.
                 if rest.isEmpty || rest.contains("--help") || rest.contains("-h") {
-                    context.stdout.write(HelpFormatter.help(command, path: path))
+                    context.stdout.write(HelpFormatter.help(command, path: path, subcommands: subcommands(of: command)))
                     return .success
                 }
                 throw UsageError(rest.first!.hasPrefix("-") ? "Unknown option '\(rest.first!)'" : "Unknown subcommand '\(rest.first!)'")

@@ -1,0 +1,101 @@
+import Foundation
+import JSON
+import Testing
+@testable import Functions
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension ExternalTools.AgentLoopTests {
+    /// The real `worker` executable with its embedded engine, killed with
+    /// SIGKILL while the coding agent implements the first story, then
+    /// started again on the same databases: the loop finishes and no attempt
+    /// is committed twice.
+    @Test func killingTheWorkerMidImplementThenRestartingFinishesTheLoopWithoutDuplicateCommits() async throws {
+        try Tools.require("python3", install: "apt-get install python3")
+        let worker = try #require(Self.workerBinary(), "worker not built (swift build --build-tests builds it)")
+        let fx = try await AgentLoopFixture()
+        let dir = fx.harness.dir
+        try fx.writePRD(stories: [("ADD-1", "add"), ("MUL-1", "mul")])
+        let settings: JSON = ["databasePath": .string(dir.file("worker-state/functions.sqlite")), "vaultDir": .string(dir.file("worker-vault")),
+                              "llm": ["baseURL": .string(fx.llm.url)],
+                              "agentLoop": ["worktreeRoot": .string(dir.file("worker-worktrees")), "outputDir": .string(dir.file("worker-runs")),
+                                            "targetBranch": "integration",
+                                            "tools": ["codex": ["argv": .array([.string(AgentLoopFixture.agent), "slow-impl", "--pids", .string(dir.file("impl.pids"))]),
+                                                                "timeout": 60]],
+                                            "checks": ["*": [["kind": "test", "argv": ["python3", "-m", "unittest", "discover", "-s", "tests", "-v"]]]]]]
+        try dir.write("worker.json", settings.serialized())
+        let env = ["JOELCLAW_CONFIG": dir.file("worker.json"), "ANTHROPIC_API_KEY": "test-key", "HOME": dir.file("home"),
+                   "XDG_CONFIG_HOME": dir.file("home/.config"), "XDG_STATE_HOME": dir.file("home/.state"), "TMPDIR": dir.file("tmp")]
+        let arguments = ["--port", "0", "--engine-address", "127.0.0.1:0", "--engine-db", dir.file("engine.sqlite")]
+
+        let (first, enginePort) = try await Self.startWorker(worker, arguments, env, log: dir.file("worker-1.log"))
+        let keys = try JSON(parsing: try dir.read("engine-keys.json"))
+        let started = await fx.cli(["loop", "start", fx.project], engine: "http://127.0.0.1:\(enginePort)", eventKey: keys["eventKey"]?.stringValue)
+        let loopId = started.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(started.code == .success, "\(started.err)")
+        #expect(try await Self.waitFor(30) { !Self.pids(dir.file("impl.pids")).isEmpty }, "implement never started")
+        kill(first, SIGKILL)
+        var status: Int32 = 0
+        waitpid(first, &status, 0)
+
+        let (second, _) = try await Self.startWorker(worker, arguments, env, log: dir.file("worker-2.log"))
+        defer { kill(second, SIGKILL); var s: Int32 = 0; waitpid(second, &s, 0) }
+        let store = LoopStateStore(database: try FunctionsDatabase(path: dir.file("worker-state/functions.sqlite")))
+        let finished = try await Self.waitFor(60) { ["merged", "completed", "merge-failed"].contains(try store.loop(loopId)?.status ?? "") }
+        let state = try store.loop(loopId)
+        let workerLog = (try? dir.read("worker-2.log").suffix(3000)) ?? ""
+        #expect(finished, "loop status \(String(describing: state))\n\(workerLog)")
+        #expect(try store.loop(loopId)?.status == "merged")
+        #expect(try store.stories(loopId).map(\.status) == [.passed, .passed])
+        let feats = try await fx.log("integration").filter { $0.hasPrefix("feat:") }
+        #expect(feats.sorted() == ["feat: [\(loopId)] [ADD-1] attempt-1 — add", "feat: [\(loopId)] [MUL-1] attempt-1 — mul"])
+        #expect(try await fx.log("integration").filter { $0.hasPrefix("test:") }.count == 2)
+        // The killed attempt ran again after the restart (ADD-1 twice, MUL-1 once), and still made one commit.
+        #expect(Self.pids(dir.file("impl.pids")).count == 3)
+        await fx.stop()
+    }
+
+    static func workerBinary() -> String? {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var candidates = [Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("worker").path,
+                          Bundle.main.bundleURL.appendingPathComponent("worker").path]
+        candidates.append(root.appendingPathComponent(".build/debug/worker").path)
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Starts the worker with its log in a file (never a pipe nobody drains)
+    /// and returns its pid and the embedded engine's port.
+    static func startWorker(_ binary: String, _ arguments: [String], _ environment: [String: String], log: String) async throws -> (pid_t, Int) {
+        try FileManager.default.createDirectory(atPath: environment["TMPDIR"]!, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for name in ["INNGEST_DEV", "INNGEST_BASE_URL", "INNGEST_API_BASE_URL", "INNGEST_EVENT_API_BASE_URL", "INNGEST_SIGNING_KEY", "INNGEST_EVENT_KEY"] {
+            env[name] = nil
+        }
+        env.merge(environment) { $1 }
+        process.environment = env
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardError = handle
+        process.standardOutput = handle
+        try process.run()
+        let marker = "using the embedded Inngest engine at http://127.0.0.1:"
+        var port: Int?
+        _ = try await waitFor(20) {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            guard let range = text.range(of: marker) else { return false }
+            port = Int(text[range.upperBound...].prefix { $0.isNumber })
+            return port != nil && text.contains("synced")
+        }
+        guard let port else {
+            kill(process.processIdentifier, SIGKILL)
+            throw DriverError("the worker did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        }
+        return (process.processIdentifier, port)
+    }
+}
