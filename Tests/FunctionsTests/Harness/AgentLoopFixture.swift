@@ -73,7 +73,9 @@ final class AgentLoopFixture: @unchecked Sendable {
         let out = LoopTestOutput(), err = LoopTestOutput()
         var env = ["INNGEST_BASE_URL": engine, "JOELCLAW_FUNCTIONS_DB": harness.config.databasePath,
                    "HOME": harness.dir.file("home"), "JOELCLAW_CONFIG": "", "XDG_CONFIG_HOME": harness.dir.file("config")]
-        env["INNGEST_EVENT_KEY"] = eventKey
+        // The in-process test engine accepts any event key; a server named without
+        // INNGEST_DEV is cloud mode, where the CLI needs one.
+        env["INNGEST_EVENT_KEY"] = eventKey ?? "loop-test-key"
         let context = CLIContext(environment: env, stdout: out, stderr: err, http: harness.http, commands: runner, workingDirectory: project)
         let code = await Joelclaw.main(arguments, context: context, extraCommands: [LoopCommand.self])
         return (code, out.text, err.text)
