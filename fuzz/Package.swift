@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "InngestProtocol", dependencies: ["JSON", "Hashing", "HTTP"], path: "Modules/InngestProtocol"),
         .target(name: "Engine", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite"], path: "Modules/Engine"),
         .target(name: "Subprocess", path: "Modules/Subprocess"),
-        .target(name: "Ops", dependencies: ["JSON", "HTTP", "Subprocess"], path: "Modules/Ops"),
+        .target(name: "Ops", dependencies: ["JSON", "HTTP", "Subprocess", "InngestProtocol", "Engine"], path: "Modules/Ops"),
         .target(name: "Functions", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite", "Ops", "Subprocess"],
                 path: "Modules/Functions"),
         // One binary, every target: FUZZ_TARGET=<name> picks the entry point (see Targets/Dispatch.swift).
