@@ -71,8 +71,10 @@ let package = Package(
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         // TLS certificates and the Python TLS peer are read from the source tree.
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], exclude: ["Fixtures"]),
-        .testTarget(name: "InngestProtocolTests", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "InngestProtocol", "JSON", "HTTP", "SQLite"]),
+        // What several test targets share: hostile-request catalogues' types and a raw-socket exchange.
+        .target(name: "TestSupport", dependencies: ["HTTP"], path: "Tests/TestSupport"),
+        .testTarget(name: "InngestProtocolTests", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP", "TestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "InngestProtocol", "JSON", "HTTP", "SQLite", "TestSupport"]),
         // Worker + embedded engine in one process, killed with SIGKILL by EngineTests' crash test.
         .executableTarget(name: "EngineCrashHarness", dependencies: ["Engine", "InngestProtocol", "HTTP", "JSON"],
                           path: "Tests/EngineCrashHarness"),

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 
 /// Hostile requests for the embedded engine's API, with the answer expected
