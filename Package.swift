@@ -82,7 +82,7 @@ let package = Package(
         .executableTarget(name: "EngineBench", dependencies: ["Engine", "InngestProtocol", "HTTP", "JSON", "SQLite"],
                           path: "bench/engine/EngineBench"),
         // Fixtures are read from the source tree (#filePath), not bundled.
-        .testTarget(name: "FunctionsTests", dependencies: ["Functions", "Engine", "InngestProtocol", "JSON", "HTTP", "SQLite", "Ops", "Subprocess"],
+        .testTarget(name: "FunctionsTests", dependencies: ["Functions", "Engine", "InngestProtocol", "JSON", "HTTP", "SQLite", "Ops", "Subprocess", "TestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "OpsTests", dependencies: ["Ops", "JSON", "HTTP", "Subprocess", "InngestProtocol", "Engine"]),
         .testTarget(name: "SubprocessTests", dependencies: ["Subprocess"]),

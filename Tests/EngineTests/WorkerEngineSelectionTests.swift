@@ -7,6 +7,7 @@ import Darwin
 import HTTP
 import JSON
 import Testing
+import TestSupport
 @testable import Engine
 import InngestProtocol
 
@@ -38,12 +39,7 @@ struct WorkerEngineSelectionTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for name in ["INNGEST_DEV", "INNGEST_BASE_URL", "INNGEST_API_BASE_URL", "INNGEST_EVENT_API_BASE_URL", "INNGEST_SIGNING_KEY", "INNGEST_EVENT_KEY"] {
-            env[name] = nil
-        }
-        env.merge(environment) { $1 }
-        process.environment = env
+        process.environment = ChildEnvironment.make(environment)
         let errors = Pipe()
         process.standardError = errors
         try process.run()

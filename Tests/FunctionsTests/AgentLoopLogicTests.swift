@@ -21,6 +21,22 @@ import Testing
         #expect(ClaudeOutputParser.parse(#"{"result": "not json"}"#) == nil)
     }
 
+    /// PRD and context paths come from event data: only files inside the
+    /// project are read, whatever `..` or a symbolic link says.
+    @Test func startPathsAreConfinedToTheProject() throws {
+        let dir = try TemporaryDirectory("loop-paths")
+        let project = dir.file("project")
+        try FileManager.default.createDirectory(atPath: project + "/docs", withIntermediateDirectories: true)
+        try "secret\n".write(toFile: dir.file("outside.txt"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: project + "/docs/escape", withDestinationPath: dir.path)
+        #expect(LoopStart.confined("prd.json", to: project) == project + "/prd.json")
+        #expect(LoopStart.confined(project + "/docs/a.md", to: project) == project + "/docs/a.md")
+        for hostile in ["../outside.txt", "/etc/passwd", dir.file("outside.txt"), "docs/../../outside.txt",
+                        "docs/escape/outside.txt", project + "/docs/escape/outside.txt", "", ".", project] {
+            #expect(LoopStart.confined(hostile, to: project) == nil, "\(hostile)")
+        }
+    }
+
     @Test func durationsReadLikeAPersonWouldSayThem() {
         #expect(LoopDuration.format(milliseconds: -5) == "0s")
         #expect(LoopDuration.format(milliseconds: 999) == "0s")

@@ -5,7 +5,7 @@ import JSON
 /// The planner's start-up work: turning an `agent/loop.started` event into
 /// stored loop settings, and reading (or generating) the PRD. Paths from the
 /// event are confined: the project must be an existing directory inside a
-/// git repository, and the PRD file must lie inside the project.
+/// git repository, and the PRD file and context files must lie inside the project.
 enum LoopStart {
     static func create(_ input: AgentLoopPlanFunction.StartInput, _ loop: LoopServices) async throws -> LoopSettings {
         guard LoopIdentifier.isValid(input.loopId) else { throw NonRetriableError("agent/loop.started: invalid loopId") }
@@ -42,7 +42,8 @@ enum LoopStart {
         if let goal = input.goal, !goal.isEmpty {
             let listing = (try? FileManager.default.contentsOfDirectory(atPath: settings.workDir).sorted()) ?? []
             let context = (input.context ?? []).prefix(10).compactMap { path -> String? in
-                guard let data = FileManager.default.contents(atPath: path), data.count < 200_000 else { return nil }
+                guard let file = confined(path, to: settings.projectKey),
+                      let data = FileManager.default.contents(atPath: file), data.count < 200_000 else { return nil }
                 return String(decoding: data, as: UTF8.self)
             }
             let answer = try await loop.base.llm.complete(LLMRequest(prompt: LoopPrompts.planner(goal: goal, listing: listing, context: context, maxStories: 6)))
@@ -51,9 +52,9 @@ enum LoopStart {
             }
             prd = LoopPRD(title: parsed.title, description: parsed.description, stories: Array(parsed.stories.prefix(6)))
         } else {
-            let relative = input.prdPath ?? "prd.json"
-            let path = ((settings.projectKey + "/" + relative) as NSString).standardizingPath
-            guard path.hasPrefix(settings.projectKey + "/") else { throw NonRetriableError("prdPath must lie inside the project") }
+            guard let path = confined(input.prdPath ?? "prd.json", to: settings.projectKey) else {
+                throw NonRetriableError("prdPath must lie inside the project")
+            }
             guard let data = FileManager.default.contents(atPath: path) else { throw NonRetriableError("no PRD at \(path)") }
             do { prd = try JSON(parsing: String(decoding: data, as: UTF8.self)).decode(LoopPRD.self) } catch {
                 throw NonRetriableError("\(path) is not a PRD: \(error)")
@@ -67,5 +68,13 @@ enum LoopStart {
         try loop.store.seedStories(settings.loopId, prd: prd, now: loop.now)
         try loop.store.appendProgress(settings.loopId, "## Loop started: \(prd.title)\n\(prd.stories.count) stories; ladder \(settings.retryLadder.joined(separator: ", "))", now: loop.now)
         return prd.stories.count
+    }
+
+    /// `path` (absolute, or relative to `project`) when it lies inside the
+    /// project after `..` and symbolic links are resolved; nil otherwise, so
+    /// event data cannot make the loop read (and hand to an LLM) any other file.
+    static func confined(_ path: String, to project: String) -> String? {
+        let absolute = path.hasPrefix("/") ? path : project + "/" + path
+        return PathContainment.isInside(absolute, project) ? absolute : nil
     }
 }
