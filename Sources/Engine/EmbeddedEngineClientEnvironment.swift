@@ -18,15 +18,24 @@ public enum EmbeddedEngineClientEnvironment {
         var configuration = EmbeddedEngineConfiguration(databasePath: "")
         configuration.host = address.host == "0.0.0.0" || address.host == "::" ? "127.0.0.1" : address.host
         configuration.port = address.port
+        let keys = value("INNGEST_SIGNING_KEY") != nil ? nil : try EngineKeys.load(path: keyFilePath(environment))
+        return pointing(environment, at: configuration.baseURL, keys: keys)
+    }
+
+    /// The one rule, shared with the worker: `environment` with the SDK pointed at
+    /// the engine at `baseURL`. Closed (key-file `keys`, or `INNGEST_SIGNING_KEY`
+    /// already set): `INNGEST_BASE_URL`, so calls are signed and verified, plus the
+    /// file's keys. Open: `INNGEST_DEV`.
+    public static func pointing(_ environment: [String: String], at baseURL: String, keys: EngineKeys?) -> [String: String] {
         var adjusted = environment
-        if value("INNGEST_SIGNING_KEY") != nil {
-            adjusted["INNGEST_BASE_URL"] = configuration.baseURL
-        } else if let keys = try EngineKeys.load(path: keyFilePath(environment)) {
-            adjusted["INNGEST_BASE_URL"] = configuration.baseURL
+        if let keys {
+            adjusted["INNGEST_BASE_URL"] = baseURL
             adjusted["INNGEST_SIGNING_KEY"] = keys.signingKey
             adjusted["INNGEST_EVENT_KEY"] = keys.eventKey
+        } else if !(environment["INNGEST_SIGNING_KEY"] ?? "").isEmpty {
+            adjusted["INNGEST_BASE_URL"] = baseURL
         } else {
-            adjusted["INNGEST_DEV"] = configuration.baseURL
+            adjusted["INNGEST_DEV"] = baseURL
         }
         return adjusted
     }

@@ -111,14 +111,8 @@ final class EmbeddedEngineLauncher: @unchecked Sendable {
 
     /// `environment` with the SDK pointed at the embedded engine (unchanged when external).
     func sdkEnvironment(_ environment: [String: String]) -> [String: String] {
-        guard let engineConfiguration, let engine else { return environment }
-        var adjusted = environment
-        adjusted[engineConfiguration.signingKey != nil ? "INNGEST_BASE_URL" : "INNGEST_DEV"] = engine.baseURL
-        if let keys = generatedKeys {
-            adjusted["INNGEST_SIGNING_KEY"] = keys.signingKey
-            adjusted["INNGEST_EVENT_KEY"] = keys.eventKey
-        }
-        return adjusted
+        guard engineConfiguration != nil, let engine else { return environment }
+        return EmbeddedEngineClientEnvironment.pointing(environment, at: engine.baseURL, keys: generatedKeys)
     }
 
     /// Exports the variable the SDK reads: `INNGEST_DEV=<url>` (dev mode, unsigned), or

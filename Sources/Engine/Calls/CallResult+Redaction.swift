@@ -14,6 +14,8 @@ extension CallResult {
         case .failed(let error):
             outcome = .failed(Self.redact(error, redactor))
         case .ops(let ops):
+            // Most calls report steps without errors: nothing to copy then.
+            guard ops.contains(where: { if case .known(let op) = $0 { op.error != nil } else { false } }) else { return self }
             outcome = .ops(ops.map { received in
                 guard case .known(var op) = received else { return received }
                 op.error = op.error.map { Self.redact($0, redactor) }

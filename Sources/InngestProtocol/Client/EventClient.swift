@@ -64,7 +64,9 @@ public struct EventClient: Sendable {
         let keyPath = key.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? key
         let request = HTTPClientRequest(method: "POST", url: "\(configuration.eventAPIBaseURL)/e/\(keyPath)",
                                         headers: headers, body: body)
-        let redactor = SecretRedactor(configuration: configuration)
+        // Built only when an error needs it: hashing the keys is work a
+        // successful send (every sendEvent step) does not need.
+        func redact(_ text: String) -> String { SecretRedactor(configuration: configuration).redact(text) }
         var lastError: SendError = .unreachable("no attempt made")
         for attempt in 0..<attempts {
             if attempt > 0 { await backoff(attempt) }
@@ -72,19 +74,19 @@ public struct EventClient: Sendable {
             do {
                 response = try await httpClient.send(request)
             } catch {
-                lastError = .unreachable(redactor.redact(String(describing: error)))
+                lastError = .unreachable(redact(String(describing: error)))
                 continue
             }
             let reply = try? JSON(parsing: response.body)
             if response.status >= 500 {
-                lastError = .rejected(status: response.status, message: redactor.redact(Self.message(reply, response.body)))
+                lastError = .rejected(status: response.status, message: redact(Self.message(reply, response.body)))
                 continue
             }
             guard response.status == 200 else {
-                throw SendError.rejected(status: response.status, message: redactor.redact(Self.message(reply, response.body)))
+                throw SendError.rejected(status: response.status, message: redact(Self.message(reply, response.body)))
             }
             guard let ids = reply?["ids"]?.arrayValue?.compactMap(\.stringValue) else {
-                throw SendError.badReply(redactor.redact(String(decoding: response.body.prefix(200), as: UTF8.self)))
+                throw SendError.badReply(redact(String(decoding: response.body.prefix(200), as: UTF8.self)))
             }
             return ids
         }

@@ -46,6 +46,7 @@ public struct SecretRedactor: Sendable {
     /// Replaces the segment after `/e/` where `/e/` begins a path: after a URL's
     /// authority (`scheme://host[:port][/prefix]/e/`) or at the start of a word (`POST /e/`).
     static func redactEventKeyPaths(_ text: String) -> String {
+        guard text.contains("/e/") else { return text }
         let chars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
         var i = 0
