@@ -1,6 +1,7 @@
 import HTTP
 import InngestProtocol
 import Ops
+import Support
 
 /// What the worker's routes and background jobs share, built once at start.
 ///
