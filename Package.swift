@@ -90,5 +90,7 @@ let package = Package(
         .testTarget(name: "OpsTests", dependencies: ["Ops", "JSON", "HTTP", "Subprocess", "InngestProtocol", "Engine"]),
         .testTarget(name: "SubprocessTests", dependencies: ["Subprocess"]),
         .testTarget(name: "WorkerTests", dependencies: ["HTTP", "JSON"]),
+        // The repository's documents against its code (docs/architecture.md's module graph, the README's layout).
+        .testTarget(name: "RepositoryTests"),
     ]
 )
