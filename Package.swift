@@ -60,10 +60,12 @@ let package = Package(
         .target(name: "InngestProtocol", dependencies: ["Support", "JSON", "Hashing", "HTTP"]),
         .target(name: "Engine", dependencies: ["Support", "InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite"]),
         .target(name: "Subprocess"),
+        // The worker's runtime metrics (/metrics) and its /health self-report.
+        .target(name: "Monitoring", dependencies: ["Support", "HTTP", "JSON", "InngestProtocol"]),
         .target(name: "Ops", dependencies: ["Support", "JSON", "HTTP", "Subprocess", "InngestProtocol", "Engine"]),
         .target(name: "Functions", dependencies: ["Support", "InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite", "Ops", "Subprocess"]),
         .executableTarget(name: "Worker", dependencies: [
-            "Support", "HTTP", "InngestProtocol", "Engine", "Functions", "Ops", "JSON",
+            "Support", "HTTP", "InngestProtocol", "Engine", "Functions", "Ops", "Monitoring", "JSON",
         ]),
         // The Swift app that bench/serve/run.sh measures (not a product).
         .executableTarget(name: "ServeBenchApp", dependencies: ["HTTP", "InngestProtocol", "JSON"], path: "bench/serve/app"),
@@ -87,8 +89,9 @@ let package = Package(
         // Fixtures are read from the source tree (#filePath), not bundled.
         .testTarget(name: "FunctionsTests", dependencies: ["Support", "Functions", "Engine", "InngestProtocol", "JSON", "HTTP", "SQLite", "Ops", "Subprocess", "TestSupport"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "OpsTests", dependencies: ["Ops", "JSON", "HTTP", "Subprocess", "InngestProtocol", "Engine"]),
+        .testTarget(name: "OpsTests", dependencies: ["TestSupport", "Ops", "JSON", "HTTP", "Subprocess", "InngestProtocol", "Engine"]),
         .testTarget(name: "SubprocessTests", dependencies: ["Subprocess"]),
+        .testTarget(name: "MonitoringTests", dependencies: ["TestSupport", "Monitoring", "HTTP", "JSON", "InngestProtocol"]),
         .testTarget(name: "WorkerTests", dependencies: ["HTTP", "JSON"]),
         // The repository's documents against its code (docs/architecture.md's module graph, the README's layout).
         .testTarget(name: "RepositoryTests"),
