@@ -75,9 +75,9 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         // TLS certificates and the Python TLS peer are read from the source tree.
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Support"], exclude: ["Fixtures"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Support", "TestSupport"], exclude: ["Fixtures"]),
         // What several test targets share: hostile-request catalogues' types and a raw-socket exchange.
-        .target(name: "TestSupport", dependencies: ["HTTP"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["HTTP", "JSON"], path: "Tests/TestSupport"),
         .testTarget(name: "InngestProtocolTests", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "InngestProtocol", "JSON", "HTTP", "SQLite", "TestSupport"]),
         // Worker + embedded engine in one process, killed with SIGKILL by EngineTests' crash test.
@@ -90,9 +90,9 @@ let package = Package(
         .testTarget(name: "FunctionsTests", dependencies: ["Support", "Functions", "Engine", "InngestProtocol", "JSON", "HTTP", "SQLite", "Ops", "Subprocess", "TestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "OpsTests", dependencies: ["TestSupport", "Ops", "JSON", "HTTP", "Subprocess", "InngestProtocol", "Engine"]),
-        .testTarget(name: "SubprocessTests", dependencies: ["Subprocess"]),
+        .testTarget(name: "SubprocessTests", dependencies: ["Subprocess", "TestSupport"]),
         .testTarget(name: "MonitoringTests", dependencies: ["TestSupport", "Monitoring", "HTTP", "JSON", "InngestProtocol"]),
-        .testTarget(name: "WorkerTests", dependencies: ["HTTP", "JSON"]),
+        .testTarget(name: "WorkerTests", dependencies: ["HTTP", "JSON", "TestSupport"]),
         // The repository's documents against its code (docs/architecture.md's module graph, the README's layout).
         .testTarget(name: "RepositoryTests"),
     ]

@@ -3,6 +3,7 @@ import HTTP
 import JSON
 import Testing
 @testable import Functions
+import TestSupport
 
 /// The agent loop's pure logic and its state store, without processes.
 @Suite struct AgentLoopLogicTests {

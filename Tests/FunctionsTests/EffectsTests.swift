@@ -3,6 +3,7 @@ import Subprocess
 import JSON
 import Testing
 @testable import Functions
+import TestSupport
 
 @Suite struct EffectsTests {
     @Test func systemLogAppendsOncePerIdAndCreatesTheFile() throws {

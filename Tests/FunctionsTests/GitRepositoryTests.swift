@@ -2,6 +2,7 @@ import Foundation
 import Subprocess
 import Testing
 @testable import Functions
+import TestSupport
 
 /// A working clone of a bare repository on disk, both throwaway.
 struct GitFixture {

@@ -2,6 +2,7 @@ import Foundation
 import Subprocess
 import Testing
 @testable import Functions
+import TestSupport
 
 extension ExternalTools {
     @Suite struct NASTransferTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Functions
+import TestSupport
 
 /// Paths from event data stay inside their roots: `..`, absolute paths and
 /// symbolic links inside the root that lead out are all refused.

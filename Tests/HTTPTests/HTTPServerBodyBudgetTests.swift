@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HTTP
+import TestSupport
 
 /// The server-wide bound on request bodies held at once (read before any
 /// handler, so before any authentication), over real sockets.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HTTP
+import TestSupport
 
 /// Limits and timeouts over real sockets, with short configured values.
 @Suite struct HTTPServerLimitTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import HTTP
 import Support
+import TestSupport
 
 @Suite struct HTTPServerShutdownTests {
     /// Two loops (on Linux two `SO_REUSEPORT` listeners). The listeners stop

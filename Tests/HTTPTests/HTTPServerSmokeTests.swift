@@ -1,5 +1,6 @@
 import Testing
 @testable import HTTP
+import TestSupport
 
 @Suite struct HTTPServerSmokeTests {
     @Test func answersTwoRequestsOnOneKeptAliveConnection() async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HTTP
+import TestSupport
 
 /// The server over real loopback sockets.
 @Suite struct HTTPServerSocketTests {
@@ -100,7 +101,7 @@ import Testing
         try await withServer(handler: echoHandler) { server in
             let c = try await RawConnection(port: server.port)
             try await c.send("POST /half HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhi")
-            Socket.shutdownWrite(c.channel.fd)
+            c.shutdownWrite()
             #expect(try await c.response().text == "hi")
             #expect(await c.isClosedByServer())
         }
@@ -112,18 +113,6 @@ import Testing
             try await c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(try await c.response().headers["Connection"] == "close")
             #expect(await c.isClosedByServer())
-        }
-    }
-}
-
-extension RawConnection {
-    /// Whatever arrives next, raw.
-    func readSome(timeout: Double) async throws -> [UInt8] {
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 1)
-        defer { scratch.deallocate() }
-        switch await channel.read(into: scratch, deadline: MonotonicClock.deadline(after: timeout), kind: .active) {
-        case .data(let n): return Array(scratch[0..<n])
-        default: throw Failure(description: "nothing to read")
         }
     }
 }

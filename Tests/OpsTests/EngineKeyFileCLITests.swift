@@ -5,6 +5,7 @@ import InngestProtocol
 import JSON
 import Testing
 @testable import Ops
+import TestSupport
 
 /// `joelclaw send` and `runs` against a real embedded engine, closed with the
 /// keys of its key file as the worker runs it: with nothing configured, the CLI

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Ops
+import TestSupport
 
 /// `joelclaw infra apply` into a temporary root, with `launchctl`, `docker`,
 /// `kubectl`, `caddy` and `plutil` replaced on PATH by recording scripts.
@@ -36,11 +37,11 @@ import Testing
         let first = await apply(["--only", "launchd,compose,k8s"])
         #expect(first.code == .success, "\(first.stderr)")
         // Files landed, rendered.
-        let worker = try #require(root.read("\(launchAgents)/com.joel.system-bus-worker.plist"))
+        let worker = try #require(root.contents("\(launchAgents)/com.joel.system-bus-worker.plist"))
         #expect(worker.contains("<string>\(Repository.root)/start.sh</string>"))
-        #expect(root.read("Users/test/.local/caddy/Caddyfile")?.contains("reverse_proxy 127.0.0.1:3111") == true)
-        #expect(root.read("Users/test/.local/state/joelclaw/docker/docker-compose.yml") != nil)
-        #expect(root.read("Users/test/.local/state/joelclaw/k8s/inngest.yaml")?.contains("name: inngest-svc") == true)
+        #expect(root.contents("Users/test/.local/caddy/Caddyfile")?.contains("reverse_proxy 127.0.0.1:3111") == true)
+        #expect(root.contents("Users/test/.local/state/joelclaw/docker/docker-compose.yml") != nil)
+        #expect(root.contents("Users/test/.local/state/joelclaw/k8s/inngest.yaml")?.contains("name: inngest-svc") == true)
         // Validation ran through the tools before anything was installed.
         let calls = tools.calls
         #expect(calls.filter { $0.hasPrefix("plutil -lint ") }.count == 4)
@@ -86,7 +87,7 @@ import Testing
         let changed = await apply(env: ["JOELCLAW_TLS_HOST": "box.tailnet.test"])
         #expect(changed.code == .success, "\(changed.stderr)")
         #expect(restarts == ["launchctl kickstart -k gui/501/com.joel.caddy"])
-        #expect(root.read("Users/test/.local/caddy/Caddyfile")?.contains("box.tailnet.test:3443 {") == true)
+        #expect(root.contents("Users/test/.local/caddy/Caddyfile")?.contains("box.tailnet.test:3443 {") == true)
         #expect(changed.stdout.contains("update \(root.path)/Users/test/.local/caddy/Caddyfile"))
     }
 
@@ -131,16 +132,16 @@ import Testing
         #expect(r.stderr.contains("removed new \(root.path)/Users/test/.local/caddy/Caddyfile"))
         #expect(r.stderr.contains("Applied before this: launchd com.joel.system-bus-worker."))
         #expect(r.stderr.contains("Not attempted: launchd com.joel.vault-log-sync, launchd com.joel.adr-sync-watcher, compose system-bus."))
-        #expect(root.read("\(launchAgents)/com.joel.system-bus-worker.plist") != nil)
-        #expect(root.read("\(launchAgents)/com.joel.caddy.plist") == nil)
-        #expect(root.read("Users/test/.local/caddy/Caddyfile") == nil)
-        #expect(root.read("\(launchAgents)/com.joel.vault-log-sync.plist") == nil)
+        #expect(root.contents("\(launchAgents)/com.joel.system-bus-worker.plist") != nil)
+        #expect(root.contents("\(launchAgents)/com.joel.caddy.plist") == nil)
+        #expect(root.contents("Users/test/.local/caddy/Caddyfile") == nil)
+        #expect(root.contents("\(launchAgents)/com.joel.vault-log-sync.plist") == nil)
         #expect(!restarts.contains { $0.contains("vault-log-sync") || $0.hasPrefix("docker compose -p") })
     }
 
     @Test func aFailedUpdateRestoresThePreviousFileAndReloadsIt() async throws {
         #expect(await apply().code == .success)
-        let before = try #require(root.read("\(launchAgents)/com.joel.caddy.plist"))
+        let before = try #require(root.contents("\(launchAgents)/com.joel.caddy.plist"))
         try tools.add("launchctl", #"[ "$1" = bootstrap ] && [ -e '\#(tools.directory.path)/fail-once' ] && { rm '\#(tools.directory.path)/fail-once'; echo nope >&2; exit 1; }; exit 0"#)
         try tools.directory.write("fail-once", "")
         tools.clearCalls()
@@ -148,7 +149,7 @@ import Testing
         #expect(r.code == .failure)
         #expect(r.stderr.contains("restored previous \(root.path)/\(launchAgents)/com.joel.caddy.plist"))
         #expect(r.stderr.contains("reloaded the previous job definition"))
-        #expect(root.read("\(launchAgents)/com.joel.caddy.plist") == before)
+        #expect(root.contents("\(launchAgents)/com.joel.caddy.plist") == before)
         #expect(restarts.filter { $0.hasPrefix("launchctl bootstrap") }.count == 2)
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import Testing
 @testable import Ops
+import TestSupport
 
 /// Every file under infra/ renders and is valid for its kind.
 @Suite struct InfraFilesTests {

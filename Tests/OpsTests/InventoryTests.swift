@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Ops
+import TestSupport
 
 @Suite struct InventoryTests {
     @Test func committedInventoryLoadsAndDescribesTheNetwork() throws {

@@ -39,9 +39,9 @@ import TestSupport
         return (r, Date().timeIntervalSince(begin))
     }
 
-    var workerRuns: [String] { dir.read("worker-runs")?.split(separator: "\n").map(String.init) ?? [] }
+    var workerRuns: [String] { dir.contents("worker-runs")?.split(separator: "\n").map(String.init) ?? [] }
     var logLines: [JSON] {
-        (dir.read("vault/system/system-log.jsonl") ?? "").split(separator: "\n").compactMap { try? JSON(parsing: String($0)) }
+        (dir.contents("vault/system/system-log.jsonl") ?? "").split(separator: "\n").compactMap { try? JSON(parsing: String($0)) }
     }
 
     @Test func detectsACrashLoopLogsAlertsAndBacksOff() async throws {
@@ -86,7 +86,7 @@ import TestSupport
         try dir.write("state/worker-starts", (0..<10).map { "\(old + $0)" }.joined(separator: "\n") + "\n")
         let (r, _) = try await start(environment())
         #expect(!r.stderrText.contains("crash loop"))
-        #expect(dir.read("state/worker-starts")?.split(separator: "\n").count == 1, "old starts are dropped")
+        #expect(dir.contents("state/worker-starts")?.split(separator: "\n").count == 1, "old starts are dropped")
     }
 
     /// With no INNGEST_EVENT_KEY the alert carries the embedded engine's event key
@@ -144,16 +144,16 @@ import TestSupport
         env["JOELCLAW_WORKER_BIN"] = nil
         let runner = ProcessCommandRunner(environment: env)
         func run() async throws -> CommandResult { try await runner.run(Command("bash", ["\(repo.path)/start.sh"], timeout: 30)) }
-        let calls = { repo.read("swift-calls")?.split(separator: "\n").count ?? 0 }
+        let calls = { repo.contents("swift-calls")?.split(separator: "\n").count ?? 0 }
 
         #expect(try await run().exitCode == 0)
         #expect(calls() == 1)
-        let call = try #require(repo.read("swift-calls"))
+        let call = try #require(repo.contents("swift-calls"))
         #expect(call.hasPrefix("swift build -c release --product worker"), "built by release/build.sh: \(call)")
         #if os(Linux)
         #expect(call.contains(" --static-swift-stdlib "), "with the Linux link flags: \(call)")
         #endif
-        #expect(repo.read("worker-runs") == "worker ran\n")
+        #expect(repo.contents("worker-runs") == "worker ran\n")
         #expect(try await run().exitCode == 0)
         #expect(calls() == 1, "an up-to-date binary is not rebuilt")
 
@@ -164,7 +164,7 @@ import TestSupport
         #expect(broken.stderrText.contains("error: cannot find 'x' in scope"))
         #expect(broken.stderrText.contains("build failed; not starting a stale worker"))
         #expect(calls() == 2)
-        #expect(repo.read("worker-runs") == "worker ran\nworker ran\n", "the stale worker did not run")
+        #expect(repo.contents("worker-runs") == "worker ran\nworker ran\n", "the stale worker did not run")
         let entry = try #require(logLines.last)
         #expect(entry["action"] == "build-failed")
         #expect(entry["detail"]?.stringValue?.contains("cannot find 'x' in scope") == true)

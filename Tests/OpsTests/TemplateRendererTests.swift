@@ -1,5 +1,6 @@
 import Testing
 @testable import Ops
+import TestSupport
 
 @Suite struct TemplateRendererTests {
     @Test func fillsPlaceholdersAndEscapes() throws {

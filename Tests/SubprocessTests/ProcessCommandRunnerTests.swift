@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Subprocess
+import TestSupport
 
 /// The one real runner, run against real programs: `sh`, scripts written to a
 /// scratch directory, and a recording script put on the runner's own `PATH`.
@@ -15,7 +16,7 @@ import Testing
     }
 
     @Test func runsInTheWorkingDirectoryWithExtraEnvironment() async throws {
-        let dir = try ScratchDirectory()
+        let dir = try TemporaryDirectory("subprocess-tests")
         let result = try await runner.runChecked(Command(["sh", "-c", "pwd; echo $GREETING"], workingDirectory: dir.path,
                                                          environment: ["GREETING": "hello"]))
         let lines = result.stdoutText.split(separator: "\n")
@@ -50,7 +51,7 @@ import Testing
     /// children get exactly the runner's environment plus the command's own:
     /// this is how tests stand recording scripts in for `launchctl` or `docker`.
     @Test func looksUpProgramsOnTheRunnersPathAndPassesItsEnvironment() async throws {
-        let bin = try ScratchDirectory()
+        let bin = try TemporaryDirectory("subprocess-tests")
         let log = bin.file("calls")
         try bin.script("launchctl", #"echo "$*" >> '\#(log)'; echo "mode=$MODE extra=$EXTRA home=${HOME-unset}""#)
         let recording = ProcessCommandRunner(environment: ["PATH": bin.path + ":/usr/bin:/bin", "MODE": "test"])
@@ -71,7 +72,7 @@ import Testing
     /// while other threads are spawning (a child forked meanwhile may briefly
     /// hold the file open for writing).
     @Test func freshlyWrittenScriptsRunWhileOthersSpawn() async throws {
-        let dir = try ScratchDirectory()
+        let dir = try TemporaryDirectory("subprocess-tests")
         try await withThrowingTaskGroup(of: String.self) { group in
             for i in 0..<8 {
                 group.addTask {
@@ -104,7 +105,7 @@ import Testing
     /// The timeout kills the whole group: the background `sleep` holding the
     /// pipe dies too, so the run ends promptly instead of after 30 s.
     @Test func timeoutKillsTheProcessGroup() async throws {
-        let dir = try ScratchDirectory()
+        let dir = try TemporaryDirectory("subprocess-tests")
         let marker = dir.path + "/grandchild.pid"
         let script = "sleep 30 & echo $! > \(marker); wait"
         let started = Date()
@@ -121,7 +122,7 @@ import Testing
     /// A descriptor someone opened without close-on-exec (a socket, a script
     /// being written) is not inherited by the programs the worker runs.
     @Test func childrenInheritOnlyTheirStandardStreams() async throws {
-        let dir = try ScratchDirectory()
+        let dir = try TemporaryDirectory("subprocess-tests")
         let leaked = open(dir.file("leak.txt"), O_CREAT | O_WRONLY, 0o644)
         defer { close(leaked) }
         #expect(leaked > 2)

@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -20,7 +21,7 @@ import Darwin
         ])
         let port = try await worker.listeningPort()
         for timestamp in ["-9223372036854775808", "9223372036854775807", "-9223372036854775807"] {
-            let socket = try await RawSocket(port: port)
+            let socket = try await RawConnection(port: port)
             try await socket.send("POST /api/inngest?fnId=x HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 + "X-Inngest-Signature: t=\(timestamp)&s=x\r\nContent-Length: 2\r\n\r\n{}")
             #expect(try await socket.response().status == 401, "t=\(timestamp)")
@@ -37,7 +38,7 @@ import Darwin
     @Test func oversizedDeclaredBodyIs413BeforeItIsRead() async throws {
         let worker = try WorkerProcess(arguments: ["--port", "0"])
         let port = try await worker.listeningPort()
-        let socket = try await RawSocket(port: port)
+        let socket = try await RawConnection(port: port)
         try await socket.send("POST /api/inngest?fnId=x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 16777217\r\n\r\n")
         #expect(try await socket.response().status == 413)
         worker.signal(SIGTERM)

@@ -2,6 +2,7 @@ import Foundation
 import HTTP
 import JSON
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -70,19 +71,19 @@ import Darwin
         let worker = try WorkerProcess(arguments: ["--port", "0", "--drain-timeout", "5"])
         let port = try await worker.listeningPort()
 
-        let idle = try await RawSocket(port: port)
+        let idle = try await RawConnection(port: port)
         try await idle.send("GET /health HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(try await idle.response().status == 200)
 
         // In flight: the head and half the body are in when SIGTERM arrives.
-        let busy = try await RawSocket(port: port)
+        let busy = try await RawConnection(port: port)
         try await busy.send("POST /health HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nhello")
         try await Task.sleep(nanoseconds: 50_000_000)
 
         worker.signal(SIGTERM)
         _ = try await worker.waitForLog("stopping")
-        #expect(await idle.isClosed())
-        #expect((try? await RawSocket(port: port)) == nil, "a new connection must be refused while draining")
+        #expect(await idle.isClosedByServer())
+        #expect((try? await RawConnection(port: port)) == nil, "a new connection must be refused while draining")
         #expect(worker.process.isRunning, "the worker must wait for the in-flight request")
 
         try await busy.send("world")

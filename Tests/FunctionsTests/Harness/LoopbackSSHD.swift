@@ -2,12 +2,13 @@ import Foundation
 import Subprocess
 import Testing
 @testable import Functions
+import Support
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 private let streamSocketType = Int32(SOCK_STREAM.rawValue)
 #elseif canImport(Darwin)
 import Darwin
-import Support
 private let streamSocketType = SOCK_STREAM
 #endif
 

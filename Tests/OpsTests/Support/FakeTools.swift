@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A directory of shell scripts standing in for OS tools (`launchctl`,
 /// `docker`, `kubectl`, `ps`…). Each script appends its command line to a log

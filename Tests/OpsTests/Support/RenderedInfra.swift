@@ -2,6 +2,7 @@ import Foundation
 import Subprocess
 import JSON
 @testable import Ops
+import TestSupport
 
 /// The repository's infra templates rendered with fixed test settings (no
 /// real user, paths under /Users/test), as `infra apply` would render them.

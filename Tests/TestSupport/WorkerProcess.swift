@@ -8,17 +8,17 @@ import Darwin
 
 /// The built `worker` executable, run as a real child process with its
 /// stderr (JSON-lines log) captured.
-final class WorkerProcess: @unchecked Sendable {
-    struct Failure: Error, CustomStringConvertible { let description: String }
+public final class WorkerProcess: @unchecked Sendable {
+    public struct Failure: Error, CustomStringConvertible { public let description: String }
 
-    let process = Process()
+    public let process = Process()
     /// stderr goes to a file, not a pipe: everything the worker wrote before
     /// it exited is in the file the moment it exits, with no reader thread to
     /// wait for (and no pipe end held open by another child).
     private let errorFile: URL
 
     /// Next to the test bundle in the build products directory.
-    static func binary() throws -> URL {
+    public static func binary() throws -> URL {
         var candidates: [URL] = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
         for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
             candidates.append(bundle.bundleURL.deletingLastPathComponent())
@@ -30,13 +30,17 @@ final class WorkerProcess: @unchecked Sendable {
         throw Failure(description: "worker binary not found near \(candidates.map(\.path)); build it with `swift build --build-tests`")
     }
 
-    init(arguments: [String], environment: [String: String] = [:]) throws {
+    /// `inngestDev` (default a closed loopback port) keeps the worker's
+    /// Inngest sync on loopback; nil leaves the choice of engine to the
+    /// arguments (e.g. `--engine embedded`). The caller's `WORKER_*`,
+    /// `INNGEST_*` and `JOELCLAW_*` variables never leak into the child.
+    public init(arguments: [String], environment: [String: String] = [:], inngestDev: String? = "http://127.0.0.1:9") throws {
         process.executableURL = try Self.binary()
         process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("WORKER_") && !$0.key.hasPrefix("INNGEST_") }
-        // Keep the worker's Inngest sync on loopback (a closed port): tests
-        // never talk to anything beyond 127.0.0.0/8.
-        env["INNGEST_DEV"] = "http://127.0.0.1:9"
+        var env = ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasPrefix("WORKER_") && !$0.key.hasPrefix("INNGEST_") && !$0.key.hasPrefix("JOELCLAW_")
+        }
+        if let inngestDev { env["INNGEST_DEV"] = inngestDev }
         env.merge(environment) { $1 }
         process.environment = env
         errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("worker-stderr-\(UUID().uuidString).log")
@@ -63,20 +67,23 @@ final class WorkerProcess: @unchecked Sendable {
         try watchdog.run()
     }
 
+    /// Asks the worker to stop (SIGTERM) without waiting.
+    public func stop() { if process.isRunning { process.terminate() } }
+
     deinit {
         if process.isRunning { process.terminate() }
         try? FileManager.default.removeItem(at: errorFile)
     }
 
-    var stderr: String { (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "" }
+    public var stderr: String { (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "" }
 
     /// The log lines so far, each parsed as JSON.
-    var logLines: [JSON] {
+    public var logLines: [JSON] {
         stderr.split(separator: "\n").compactMap { try? JSON(parsing: String($0)) }
     }
 
     /// Waits for a log line with `msg` == `message`.
-    func waitForLog(_ message: String, timeout: Double = 10) async throws -> JSON {
+    public func waitForLog(_ message: String, timeout: Double = 10) async throws -> JSON {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let line = logLines.first(where: { $0["msg"]?.stringValue == message }) { return line }
@@ -89,16 +96,16 @@ final class WorkerProcess: @unchecked Sendable {
     }
 
     /// The port the worker logged at start.
-    func listeningPort() async throws -> Int {
-        let line = try await waitForLog("listening")
+    public func listeningPort(timeout: Double = 20) async throws -> Int {
+        let line = try await waitForLog("listening", timeout: timeout)
         guard let port = line["port"]?.intValue else { throw Failure(description: "no port in \(line)") }
         return port
     }
 
-    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
     /// Waits for the process to exit and returns its status.
-    func exitStatus(timeout: Double = 10) async throws -> Int32 {
+    public func exitStatus(timeout: Double = 10) async throws -> Int32 {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning {
             guard Date() < deadline else { throw Failure(description: "worker still running after \(timeout) s") }

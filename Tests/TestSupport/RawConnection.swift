@@ -4,18 +4,18 @@
 /// responses back, so tests can send what no well-behaved client would.
 /// Non-blocking on the shared client poller: it never holds a pool thread
 /// the server under test might need.
-final class RawConnection: @unchecked Sendable {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+public final class RawConnection: @unchecked Sendable {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
         /// The errno behind a failed connect (ECONNREFUSED, ...); 0 otherwise.
-        var code: Int32 = 0
+        public var code: Int32 = 0
     }
 
     let channel: SocketChannel
     private var parser = HTTPResponseParser()
     private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
-    init(port: Int, host: String = "127.0.0.1") async throws {
+    public init(port: Int, host: String = "127.0.0.1") async throws {
         let poller = try EventPoller.shared.get()
         let fd = try SocketAddress.startConnect(host: host, port: port)
         channel = SocketChannel(fd: fd, poller: poller)
@@ -32,15 +32,15 @@ final class RawConnection: @unchecked Sendable {
         scratch.deallocate()
     }
 
-    func send(_ text: String) async throws { try await send(Array(text.utf8)) }
+    public func send(_ text: String) async throws { try await send(Array(text.utf8)) }
 
-    func send(_ bytes: [UInt8]) async throws {
+    public func send(_ bytes: [UInt8]) async throws {
         let result = await channel.write(bytes, deadline: MonotonicClock.deadline(after: 5))
         guard result == .written else { throw Failure(description: "write: \(result)") }
     }
 
     /// Reads the next response; throws on timeout or when the server closed first.
-    func response(forMethod method: String = "GET", timeout: Double = 5) async throws -> HTTPClientResponse {
+    public func response(forMethod method: String = "GET", timeout: Double = 5) async throws -> HTTPClientResponse {
         let deadline = MonotonicClock.deadline(after: timeout)
         while true {
             switch parser.next(forMethod: method) {
@@ -59,7 +59,7 @@ final class RawConnection: @unchecked Sendable {
 
     /// Reads until the server closes; returns everything after what the
     /// parser already consumed. Throws when the server keeps the connection open.
-    func readUntilClosed(timeout: Double = 5) async throws -> [UInt8] {
+    public func readUntilClosed(timeout: Double = 5) async throws -> [UInt8] {
         let deadline = MonotonicClock.deadline(after: timeout)
         var all: [UInt8] = []
         while true {
@@ -73,7 +73,20 @@ final class RawConnection: @unchecked Sendable {
     }
 
     /// True when the server closed the connection within `timeout`.
-    func isClosedByServer(timeout: Double = 5) async -> Bool {
+    public func isClosedByServer(timeout: Double = 5) async -> Bool {
         (try? await readUntilClosed(timeout: timeout)) != nil
     }
+
+    /// Whatever arrives next, raw.
+    public func readSome(timeout: Double) async throws -> [UInt8] {
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 1)
+        defer { scratch.deallocate() }
+        switch await channel.read(into: scratch, deadline: MonotonicClock.deadline(after: timeout), kind: .active) {
+        case .data(let n): return Array(scratch[0..<n])
+        default: throw Failure(description: "nothing to read")
+        }
+    }
+
+    /// Half-closes the connection: the server sees end of input, the client can still read.
+    public func shutdownWrite() { Socket.shutdownWrite(channel.fd) }
 }
