@@ -73,23 +73,31 @@ struct RunLifecycle: Sendable {
 
     // MARK: Starting runs
 
-    /// An event triggered `function`: flow control decides whether and when a run starts.
-    func trigger(_ function: FunctionDefinition, event: JSON, effects: inout EngineEffects) throws {
+    /// An event triggered `function`: batching collects it, or flow control
+    /// decides whether and when a run starts (not before `notBefore`, if given).
+    func trigger(_ function: FunctionDefinition, event: JSON, notBefore: Int64? = nil, effects: inout EngineEffects) throws {
+        if let batch = function.batch, batch.condition?.matches(event: event) ?? true {
+            try appendToBatch(function, batch, event: event, effects: &effects)
+            return
+        }
         switch try admission.decide(function, event: event, now: now) {
         case .dropped:
             break
         case .debounced(let timer):
             if let timer { try enqueue(timer, &effects) }
         case .start(let startAt):
-            try createRun(function, events: [event], startAt: startAt, effects: &effects)
+            try createRun(function, events: [event], startAt: max(startAt, notBefore ?? startAt), effects: &effects)
         }
     }
 
-    /// Inserts the run, its cancellation watches and its first call.
+    /// Inserts the run, its cancellation watches, timeouts and first call;
+    /// nil when a singleton in `skip` mode is already running.
     @discardableResult
-    func createRun(_ function: FunctionDefinition, events: [JSON], startAt: Int64, effects: inout EngineEffects) throws -> String {
-        let runID = ids.next()
+    func createRun(_ function: FunctionDefinition, events: [JSON], startAt: Int64, effects: inout EngineEffects) throws -> String? {
         let first = events.first ?? .null
+        let singleton = try admitSingleton(function, event: first, effects: &effects)
+        if case .skip = singleton { return nil }
+        let runID = ids.next()
         let concurrency: [JSON] = function.concurrency.map { limit in
             let value = limit.key?.flowControlKey(first) ?? ""
             let scope = limit.scope == .function ? "f:\(function.id)" : "e:\(limit.key?.source ?? "")"
@@ -106,6 +114,7 @@ struct RunLifecycle: Sendable {
                                               expression: rule.condition?.source, correlationID: nil, triggerEventText: firstText,
                                               expiresAt: rule.timeoutMilliseconds.map { now + $0 }), now: now)
         }
+        try applyRunControl(function, runID: runID, event: first, singleton: singleton, effects: &effects)
         try enqueue(QueueItem(kind: .call, runID: runID, stepID: discoveryStepID, attempt: 0, dueAt: startAt), &effects)
         return runID
     }
@@ -183,8 +192,15 @@ struct RunLifecycle: Sendable {
         return true
     }
 
-    /// Stores a queue item and hands it to the scheduler after commit.
+    /// Stores a queue item and hands it to the scheduler after commit. A
+    /// first-attempt call of a run with a priority factor is moved by that
+    /// factor (earlier for a positive one), as the Inngest queue does;
+    /// retries and timers keep their time.
     func enqueue(_ item: QueueItem, _ effects: inout EngineEffects) throws {
+        var item = item
+        if item.kind == .call, item.attempt == 0, let runID = item.runID, registry.usesPriority {
+            item.dueAt -= try store.priorityFactor(runID)
+        }
         effects.newItems.append(try store.insertQueueItem(item))
     }
 }

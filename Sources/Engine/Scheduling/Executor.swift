@@ -62,6 +62,15 @@ final class Executor: @unchecked Sendable {
             return
         }
         guard limiter.acquire(run.concurrency, item: item) else { return } // parked until a slot frees
+        if function.timeouts != nil {
+            let begun: (Bool, EngineEffects)
+            do { begun = try await core.beginCall(run, function) } catch {
+                scheduler?.add(limiter.release(run.concurrency))
+                throw error
+            }
+            apply(begun.1)
+            guard begun.0 else { scheduler?.add(limiter.release(run.concurrency)); return }
+        }
         let builder = CallRequestBuilder(run: run, function: function, steps: try store.steps(runID), stepID: item.stepID ?? discoveryStepID,
                                          attempt: item.attempt, maxBodyBytes: core.settings.maxCallBodyBytes,
                                          timeoutSeconds: core.settings.callTimeoutSeconds)
