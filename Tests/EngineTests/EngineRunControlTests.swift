@@ -145,6 +145,30 @@ struct EngineRunControlTests {
         await h.stop()
     }
 
+    @Test func priorityPicksWhichWaitingRunTakesAFreedConcurrencySlot() async throws {
+        let order = OrderLog()
+        let gate = Gate()
+        let fn = InngestFunction(id: "one-at-a-time", triggers: [.event("rc/slot")],
+                                 config: FunctionConfiguration(concurrency: [.init(limit: 1)],
+                                                               priority: .init(run: "event.data.tier == 'enterprise' ? 120 : 0"))) { ctx -> String in
+            let name = ctx.event.data["name"]?.stringValue ?? "?"
+            order.append(name)
+            if name == "blocker" { while !gate.isOpen { try await Task.sleep(nanoseconds: 2_000_000) } }
+            return name
+        }
+        let h = try await EngineHarness.start(functions: [fn])
+        let blocker = try await h.send("rc/slot", ["name": "blocker"])
+        try await h.eventually("the blocker holds the slot") { order.entries == ["blocker"] }
+        let standard = try await h.send("rc/slot", ["name": "standard"])
+        let enterprise = try await h.send("rc/slot", ["name": "enterprise", "tier": "enterprise"])
+        try await Task.sleep(nanoseconds: 200_000_000) // both calls reach the full slot and wait there
+        #expect(order.entries == ["blocker"])
+        gate.open()
+        for id in [blocker, standard, enterprise] { _ = try await h.finishedRuns(forEvent: id) }
+        #expect(order.entries == ["blocker", "enterprise", "standard"], "the later, higher-priority run goes first")
+        await h.stop()
+    }
+
     @Test func cronJitterDelaysEachTickByAStableAmountWithinTheBound() async throws {
         let tally = Tally()
         let fn = InngestFunction(id: "ticker", triggers: [.event("rc/unused")]) { ctx -> String in
@@ -169,6 +193,14 @@ struct EngineRunControlTests {
         try await h.eventually("the jittered run") { tally.count("tick") == 1 }
         await h.stop()
     }
+}
+
+/// A latch a function body waits on until the test opens it.
+final class Gate: @unchecked Sendable {
+    private let lock = NSLock()
+    private var opened = false
+    func open() { lock.lock(); opened = true; lock.unlock() }
+    var isOpen: Bool { lock.lock(); defer { lock.unlock() }; return opened }
 }
 
 /// The order in which function bodies ran.

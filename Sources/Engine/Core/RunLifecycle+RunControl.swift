@@ -55,7 +55,7 @@ extension RunLifecycle {
     private func startBatch(_ function: FunctionDefinition, eventsText: String, effects: inout EngineEffects) throws {
         let events = (try? JSON(parsing: eventsText))?.arrayValue ?? []
         guard !events.isEmpty else { return }
-        try createRun(function, events: events, startAt: now, effects: &effects)
+        try createRun(function, events: events, startAt: now, batched: true, effects: &effects)
     }
 
     // MARK: Singleton
@@ -82,13 +82,14 @@ extension RunLifecycle {
 
     // MARK: At creation
 
-    /// Records what a new run needs for singleton, priority and timeouts.
+    /// Records what a new run needs for singleton, priority and timeouts. As
+    /// on the server, a batch's run has no start timeout (its events already waited).
     func applyRunControl(_ function: FunctionDefinition, runID: String, event: JSON, singleton: SingletonAdmission,
-                         effects: inout EngineEffects) throws {
+                         batched: Bool, effects: inout EngineEffects) throws {
         if case .hold(let key) = singleton { try store.holdSingleton(functionID: function.id, key: key, runID: runID) }
         let factor = function.priorityFactorMilliseconds(event)
         if factor != 0 { try store.setPriorityFactor(runID, milliseconds: factor) }
-        if let start = function.timeouts?.startMilliseconds {
+        if !batched, let start = function.timeouts?.startMilliseconds {
             try enqueue(QueueItem(kind: .runTimeout, runID: runID, dueAt: now + start, payload: ["which": "start"]), &effects)
         }
     }

@@ -93,7 +93,8 @@ struct RunLifecycle: Sendable {
     /// Inserts the run, its cancellation watches, timeouts and first call;
     /// nil when a singleton in `skip` mode is already running.
     @discardableResult
-    func createRun(_ function: FunctionDefinition, events: [JSON], startAt: Int64, effects: inout EngineEffects) throws -> String? {
+    func createRun(_ function: FunctionDefinition, events: [JSON], startAt: Int64, batched: Bool = false,
+                   effects: inout EngineEffects) throws -> String? {
         let first = events.first ?? .null
         let singleton = try admitSingleton(function, event: first, effects: &effects)
         if case .skip = singleton { return nil }
@@ -114,7 +115,7 @@ struct RunLifecycle: Sendable {
                                               expression: rule.condition?.source, correlationID: nil, triggerEventText: firstText,
                                               expiresAt: rule.timeoutMilliseconds.map { now + $0 }), now: now)
         }
-        try applyRunControl(function, runID: runID, event: first, singleton: singleton, effects: &effects)
+        try applyRunControl(function, runID: runID, event: first, singleton: singleton, batched: batched, effects: &effects)
         try enqueue(QueueItem(kind: .call, runID: runID, stepID: discoveryStepID, attempt: 0, dueAt: startAt), &effects)
         return runID
     }
