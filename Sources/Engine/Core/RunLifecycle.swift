@@ -56,7 +56,7 @@ struct RunLifecycle: Sendable {
     }
 
     private func resumePauses(for event: JSON, name: String, effects: inout EngineEffects) throws {
-        for pause in try store.pauses(forEvent: name) {
+        for pause in try store.candidatePauses(for: event, name: name) {
             guard pauses.resumes(pause, with: event, now: now), try store.deletePause(pause.id) else { continue }
             switch pause.kind {
             case .cancel:
@@ -113,7 +113,9 @@ struct RunLifecycle: Sendable {
         for rule in function.cancel {
             try store.insertPause(PauseRecord(id: ids.next(), runID: runID, kind: .cancel, stepID: nil, eventName: rule.event,
                                               expression: rule.condition?.source, correlationID: nil, triggerEventText: firstText,
-                                              expiresAt: rule.timeoutMilliseconds.map { now + $0 }), now: now)
+                                              expiresAt: rule.timeoutMilliseconds.map { now + $0 },
+                                              matchKey: PauseIndex.key(expression: rule.condition, trigger: first, correlationID: nil)),
+                                  now: now)
         }
         try applyRunControl(function, runID: runID, event: first, singleton: singleton, batched: batched, effects: &effects)
         try enqueue(QueueItem(kind: .call, runID: runID, stepID: discoveryStepID, attempt: 0, dueAt: startAt), &effects)

@@ -1,5 +1,7 @@
 extension EngineSchema {
-    /// Tables behind batching, singleton, timeouts and priority (migration 2).
+    /// Migration 2: tables behind batching, singleton, timeouts and priority;
+    /// the pause lookup key (`PauseIndex`); indexes that keep pruning and
+    /// its cascades from scanning whole tables once a file holds millions of rows.
     static let runControlTables = """
         -- Events collected for a batch, one row per open batch (function, key).
         CREATE TABLE batches (
@@ -23,5 +25,17 @@ extension EngineSchema {
             first_call_at INTEGER,
             priority_ms INTEGER NOT NULL DEFAULT 0
         ) WITHOUT ROWID;
+
+        -- Pauses an event can resume are found by (name, path, value) instead of all by name.
+        ALTER TABLE pauses ADD COLUMN match_path TEXT;
+        ALTER TABLE pauses ADD COLUMN match_value TEXT;
+        CREATE INDEX pauses_match ON pauses(event_name, match_path, match_value);
+
+        -- Pruning: finished runs by end time, a run's event links (the cascade),
+        -- runs by triggering event, events by arrival.
+        CREATE INDEX runs_ended ON runs(ended_at) WHERE ended_at IS NOT NULL;
+        CREATE INDEX run_events_run ON run_events(run_id);
+        CREATE INDEX runs_event ON runs(event_id);
+        CREATE INDEX events_received ON events(received_at);
         """
 }
