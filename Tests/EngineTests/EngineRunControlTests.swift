@@ -101,6 +101,27 @@ struct EngineRunControlTests {
         await h.stop()
     }
 
+    @Test func aRunTimedOutWhileWaitingForAConcurrencySlotDoesNotKeepTheSlot() async throws {
+        let gate = Gate()
+        let fn = InngestFunction(id: "narrow", triggers: [.event("rc/narrow")],
+                                 config: FunctionConfiguration(concurrency: [.init(limit: 1)], timeouts: .init(start: .seconds(5)))) { ctx -> String in
+            if ctx.event.data["block"] == true { while !gate.isOpen { try await Task.sleep(nanoseconds: 2_000_000) } }
+            return "ran"
+        }
+        let h = try await EngineHarness.start(functions: [fn], manualClock: true)
+        let blocker = try await h.send("rc/narrow", ["block": true])
+        try await Task.sleep(nanoseconds: 100_000_000) // the blocker's call holds the only slot
+        let starved = try await h.send("rc/narrow")
+        try await Task.sleep(nanoseconds: 100_000_000) // its call waits for the slot
+        h.clock?.advance(bySeconds: 6)
+        #expect(try await h.finishedRuns(forEvent: starved)[0]["status"] == "Cancelled")
+        gate.open()
+        #expect(try await h.finishedRuns(forEvent: blocker)[0]["status"] == "Completed")
+        let next = try await h.send("rc/narrow")
+        #expect(try await h.finishedRuns(forEvent: next, timeout: 5)[0]["status"] == "Completed", "the slot came back")
+        await h.stop()
+    }
+
     @Test func aRunNotFinishedWithinTheFinishTimeoutIsCancelled() async throws {
         let fn = InngestFunction(id: "bounded", triggers: [.event("rc/bounded")],
                                  config: FunctionConfiguration(timeouts: .init(start: .seconds(5), finish: .seconds(30)))) { ctx -> String in

@@ -58,6 +58,18 @@ final class ConcurrencyLimiter: @unchecked Sendable {
         }
     }
 
+    /// For an item that will not be called after all (its run ended while it
+    /// waited): gives back the slots `release` took for it, if any, and returns
+    /// the parked items that now fit.
+    func abandon(_ keys: [(key: String, limit: Int)], item: QueueItem) -> [QueueItem] {
+        if keys.isEmpty { return [] }
+        let held = lock.withLock {
+            parked.removeAll { $0.item.id == item.id }
+            return reserved.remove(item.id) != nil
+        }
+        return held ? release(keys) : []
+    }
+
     private func fits(_ keys: [(key: String, limit: Int)]) -> Bool {
         keys.allSatisfy { (active[$0.key] ?? 0) < $0.limit }
     }

@@ -52,8 +52,12 @@ final class Executor: @unchecked Sendable {
 
     private func call(_ item: QueueItem) async throws {
         let store = core.store
-        guard let runID = item.runID, let run = try store.run(runID), run.status == .running,
-              try store.queueItemExists(item.id) else { return }
+        guard let runID = item.runID, let run = try store.run(runID) else { return }
+        guard run.status == .running, try store.queueItemExists(item.id) else {
+            // Ended while waiting (cancelled, timed out): a slot handed to it must not be lost.
+            scheduler?.add(limiter.abandon(run.concurrency, item: item))
+            return
+        }
         guard let function = core.registry.function(run.functionID) else {
             // The function was removed after the run started: fail the run rather than leave it hanging.
             apply(try await core.applyCallOutcome(item, CallResult(
