@@ -71,13 +71,24 @@ struct ScaleScenarios {
         let month: Int64 = 31 * 86_400_000
         _ = try probe.run("UPDATE runs SET ended_at = ended_at - ?, started_at = started_at - ? WHERE id LIKE 'Ra%'", [.integer(month), .integer(month)])
         _ = try probe.run("UPDATE events SET received_at = received_at - ? WHERE id LIKE 'Ea%' OR id LIKE 'Fa%'", [.integer(month)])
+        // The pass runs while runs keep arriving: their latency shows whether pruning stalls the engine.
         var counts = (runs: 0, events: 0)
-        let pass = try await timed { counts = try await rig.engine.prune() }
+        var during: [Double] = []
+        let engine = rig.engine
+        let pass = try await timed {
+            let done = Flag()
+            let pruning = Task { defer { done.set() }; return try await engine.prune() }
+            while !done.isSet { during.append(try await timed { try await threeStep(rig) }) }
+            counts = try await pruning.value
+        }
+        during.sort()
         let pruned = try rig.checkpointedBytes()
         let freePages = try probe.queryOne("PRAGMA freelist_count")?.int(0) ?? 0
         let pageSize = try probe.queryOne("PRAGMA page_size")?.int(0) ?? 4096
         print(String(format: "prune: hourly pass with nothing expired %.0f ms; with all of them 31 days old %.1f s (%d runs, %d events deleted)",
                      idle, pass / 1000, counts.runs, counts.events))
+        print(String(format: "prune: %d runs completed meanwhile: p50 %.2f ms, p99 %.2f ms, max %.2f ms (vs p50 %.2f ms with nothing to prune)",
+                     during.count, percentile(during, 0.5), percentile(during, 0.99), during.last ?? .nan, full.p50))
         print(String(format: "prune: file stays %.1f MiB with %.1f MiB free inside, which new runs reuse:",
                      Double(pruned) / 1_048_576, Double(freePages * pageSize) / 1_048_576))
         let refill = max(1, options.retained / 10)
@@ -183,4 +194,13 @@ struct ScaleScenarios {
             try await rig.awaitCount("SELECT count(*) FROM runs WHERE status = 'Completed'", atLeast: alreadyDone + count, timeout: 1_800)
         }
     }
+}
+
+
+/// Set once, read from another task.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
 }
