@@ -145,7 +145,10 @@ public final class EmbeddedEngine: @unchecked Sendable {
             // A breath between slices: the writes of live runs go first.
             try await Task.sleep(nanoseconds: 10_000_000)
         }
-        let rest = try await core.store.write { try core.store.prune(before: cutoff, now: now) }
+        let rest = try await core.store.write {
+            try core.store.releaseEndedSingletons()
+            return try core.store.prune(before: cutoff, now: now)
+        }
         counts = (counts.runs + rest.runs, counts.events + rest.events)
         if counts.runs + counts.events > 0 {
             log(.info, "pruned old runs and events", ["runs": String(counts.runs), "events": String(counts.events),

@@ -3,6 +3,7 @@ import Foundation
 import HTTP
 import InngestProtocol
 import JSON
+import SQLite
 import Testing
 
 /// Batching, singleton, start/finish timeouts, priority and cron jitter, each
@@ -59,6 +60,8 @@ struct EngineRunControlTests {
         // The key is free again once its run ended.
         let later = try await h.send("rc/solo", ["k": "a"])
         try await h.eventually("a new run for the freed key") { h.engine.runs(forEvent: later).count == 1 }
+        try await h.engine.prune()
+        #expect(try h.probe().queryOne("SELECT count(*) FROM singletons")?.int(0) == 1, "pruning keeps only the running key")
         await h.stop()
     }
 

@@ -38,6 +38,14 @@ extension EngineStore {
             """, [.text(functionID), .text(key)])?.string(0)
     }
 
+    /// Forgets keys whose run has ended or is gone (part of pruning); returns how many.
+    @discardableResult
+    func releaseEndedSingletons() throws -> Int {
+        try db.run("""
+            DELETE FROM singletons WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = singletons.run_id AND r.status = 'Running')
+            """)
+    }
+
     func holdSingleton(functionID: String, key: String, runID: String) throws {
         try db.run("INSERT OR REPLACE INTO singletons (function_id, key, run_id) VALUES (?, ?, ?)",
                    [.text(functionID), .text(key), .text(runID)])
