@@ -169,6 +169,25 @@ struct EngineRunControlTests {
         await h.stop()
     }
 
+    @Test func priorityNeverMovesAThrottledRunBeforeItsSlot() async throws {
+        let tally = Tally()
+        let fn = InngestFunction(id: "paced-vip", triggers: [.event("rc/paced")],
+                                 config: FunctionConfiguration(throttle: .init(limit: 1, period: .minutes(1)), priority: .init(run: "120"))) { _ -> String in
+            tally.hit("run")
+            return "ok"
+        }
+        let h = try await EngineHarness.start(functions: [fn], manualClock: true)
+        let first = try await h.send("rc/paced")
+        let second = try await h.send("rc/paced")
+        _ = try await h.finishedRuns(forEvent: first)
+        let due = try h.probe().queryOne("SELECT max(due_at) FROM queue WHERE kind = 'call'")?.int64(0) ?? 0
+        #expect(due - (h.clock?.nowMilliseconds() ?? 0) >= 59_000, "the second run waits for its throttle slot")
+        #expect(tally.count("run") == 1)
+        h.clock?.advance(bySeconds: 60)
+        _ = try await h.finishedRuns(forEvent: second)
+        await h.stop()
+    }
+
     @Test func priorityPicksWhichWaitingRunTakesAFreedConcurrencySlot() async throws {
         let order = OrderLog()
         let gate = Gate()

@@ -197,12 +197,14 @@ struct RunLifecycle: Sendable {
 
     /// Stores a queue item and hands it to the scheduler after commit. A
     /// first-attempt call of a run with a priority factor is moved by that
-    /// factor (earlier for a positive one), as the Inngest queue does;
-    /// retries and timers keep their time.
+    /// factor, as the Inngest queue does: a positive one puts a call that is
+    /// due now ahead of others (never a throttled call before its slot), a
+    /// negative one delays it. Retries and timers keep their time.
     func enqueue(_ item: QueueItem, _ effects: inout EngineEffects) throws {
         var item = item
         if item.kind == .call, item.attempt == 0, let runID = item.runID, registry.usesPriority {
-            item.dueAt -= try store.priorityFactor(runID)
+            let factor = try store.priorityFactor(runID)
+            if factor < 0 || item.dueAt <= now { item.dueAt -= factor }
         }
         effects.newItems.append(try store.insertQueueItem(item))
     }
