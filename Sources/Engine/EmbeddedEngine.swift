@@ -126,6 +126,9 @@ public final class EmbeddedEngine: @unchecked Sendable {
         }
     }
 
+    /// Runs (and events) deleted per pruning transaction.
+    static let pruneSliceSize = 500
+
     /// Applies the retention rule now: deletes finished runs that ended more than
     /// `retentionDays` ago and the events no remaining run refers to. Returns the counts.
     @discardableResult
@@ -133,7 +136,21 @@ public final class EmbeddedEngine: @unchecked Sendable {
         guard let core, configuration.retentionDays > 0 else { return (0, 0) }
         let now = core.now
         let cutoff = now - Int64(configuration.retentionDays) * 86_400_000
-        let counts = try await core.store.write { try core.store.prune(before: cutoff, now: now) }
+        // Slices first, each its own transaction, so a large backlog never stalls the engine;
+        // then the full rule once, which finds little left and clears expired flow-control state.
+        var counts = (runs: 0, events: 0)
+        while true {
+            let slice = try await core.store.write { try core.store.pruneSlice(before: cutoff, limit: Self.pruneSliceSize) }
+            counts = (counts.runs + slice.runs, counts.events + slice.events)
+            if slice.runs < Self.pruneSliceSize && slice.events < Self.pruneSliceSize { break }
+            // A breath between slices: the writes of live runs go first.
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+        let rest = try await core.store.write {
+            try core.store.releaseEndedSingletons()
+            return try core.store.prune(before: cutoff, now: now)
+        }
+        counts = (counts.runs + rest.runs, counts.events + rest.events)
         if counts.runs + counts.events > 0 {
             log.info("pruned old runs and events", ["runs": .int(counts.runs), "events": .int(counts.events),
                                                     "retention_days": .int(configuration.retentionDays)])

@@ -1,8 +1,17 @@
 /// Tunables of the execution core, with defaults fit for a home server.
 public struct EngineSettings: Sendable {
-    /// First retry delay; doubled per attempt, with up to 50% jitter taken off.
-    public var retryBaseMilliseconds: Int64 = 1_000
-    /// Upper bound of a computed retry delay.
+    /// Delay before each retry, by retry number; the last repeats. The
+    /// Inngest server's own table, so retries give an outage the same grace.
+    public var retryBackoffMilliseconds: [Int64] = [
+        15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_200_000, 2_400_000, 3_600_000, 7_200_000,
+    ]
+    /// Up to this much random delay is added to each table delay (0–30 s on the server).
+    public var retryJitterMilliseconds: Int64 = 30_000
+    /// When set, retries follow a doubling schedule from this delay instead of
+    /// the table (with up to 50% jitter taken off): for tests and setups that
+    /// want fast retries.
+    public var retryBaseMilliseconds: Int64?
+    /// Upper bound of a doubling-schedule delay.
     public var retryMaxMilliseconds: Int64 = 10 * 60_000
     /// Upper bound honoured for a worker's `Retry-After`.
     public var retryAfterMaxMilliseconds: Int64 = 24 * 3_600_000

@@ -98,10 +98,13 @@ struct EngineAPITests {
         }
         let step = #""steps":{"step":{"id":"step","name":"step","runtime":{"type":"http","url":"http://127.0.0.1:1/api?fnId=f&stepId=step"}}}"#
         let cases: [(String, String)] = [
-            (#"{"id":"f","name":"f","triggers":[{"event":"a"}],"batchEvents":{"maxSize":10,"timeout":"5s"},\#(step)}"#, "'batchEvents' (event batching) is not supported"),
+            (#"{"id":"f","name":"f","triggers":[{"event":"a"}],"batchEvents":{"maxSize":1,"timeout":"5s"},\#(step)}"#, "batchEvents 'maxSize' must be"),
             (#"{"id":"f","name":"f","triggers":[{"event":"a","expression":"event.data.x =="}],\#(step)}"#, "trigger expression"),
             (#"{"id":"f","name":"f","triggers":[{"cron":"61 * * * *"}],\#(step)}"#, "minute 61 is out of range"),
-            (#"{"id":"f","name":"f","triggers":[{"event":"a"}],"priority":{"run":"1"},\#(step)}"#, "'priority' (priority) is not supported"),
+            (#"{"id":"f","name":"f","triggers":[{"event":"a"}],"priority":{"run":"event.data.p +"},\#(step)}"#, "priority.run"),
+            (#"{"id":"f","name":"f","triggers":[{"cron":"* * * * *","jitter":"10m"}],\#(step)}"#, "cron jitter must be"),
+            (#"{"id":"f","name":"f","triggers":[{"event":"a"}],"singleton":{"mode":"later"},\#(step)}"#, "singleton 'mode'"),
+            (#"{"id":"f","name":"f","triggers":[{"event":"a"}],"checkpoint":{"batch_steps":1},\#(step)}"#, "'checkpoint' (checkpointing) is not supported"),
             (#"{"id":"f","triggers":[{"event":"a"}],\#(step)}"#, "a function name is required"),
             (#"{"id":"f","name":"f","triggers":[{"event":"a"}],"surprise":true,\#(step)}"#, "unknown setting 'surprise'"),
         ]

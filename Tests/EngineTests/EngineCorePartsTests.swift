@@ -107,17 +107,28 @@ struct EngineCorePartsTests {
 
     // MARK: RetryPolicy
 
-    @Test func backoffDoublesUpToTheCapAndRetryAfterIsClamped() {
+    @Test func defaultBackoffIsTheServersTablePlusUpToThirtySecondsOfJitter() {
+        let settings = EngineSettings()
+        let none = RetryPolicy(settings: settings, random: { 0 })
+        let seconds = (0..<12).map { none.backoff(attempt: $0) / 1000 }
+        #expect(seconds == [15, 30, 60, 120, 300, 600, 1_200, 2_400, 3_600, 7_200, 7_200, 7_200], "capped at 2 h")
+        #expect(none.backoff(attempt: 10_000) == 7_200_000, "large attempt counts stay at the cap")
+        let most = RetryPolicy(settings: settings, random: { 0.999 })
+        #expect(most.backoff(attempt: 0) == 15_000 + 29_970, "jitter adds under 30 s")
+        #expect(RetryPolicy(settings: settings).backoff(attempt: 1) >= 30_000)
+    }
+
+    @Test func aBaseDelaySelectsTheDoublingScheduleAndRetryAfterIsClamped() {
         var settings = EngineSettings()
         settings.retryBaseMilliseconds = 1_000
         settings.retryMaxMilliseconds = 5_000
         settings.retryAfterMaxMilliseconds = 60_000
-        let policy = RetryPolicy(settings: settings, jitter: { 1.0 })
+        let policy = RetryPolicy(settings: settings, random: { 1.0 })
         #expect((0..<5).map { policy.backoff(attempt: $0) } == [1_000, 2_000, 4_000, 5_000, 5_000])
         #expect(policy.backoff(attempt: 500) == 5_000, "large attempt counts do not overflow")
-        #expect(RetryPolicy(settings: settings, jitter: { 0.5 }).backoff(attempt: 1) == 1_000)
+        #expect(RetryPolicy(settings: settings, random: { 0 }).backoff(attempt: 1) == 1_000)
         #expect(policy.retryAt(attempt: 0, retryAfter: nil, now: 100) == 1_100)
-        #expect(policy.retryAt(attempt: 0, retryAfter: 50, now: 100) == 100, "a past Retry-After means now")
+        #expect(policy.retryAt(attempt: 0, retryAfter: 50, now: 100) == 1_100, "a past Retry-After means in 1 s, as on the server")
         #expect(policy.retryAt(attempt: 0, retryAfter: 30_000, now: 100) == 30_000)
         #expect(policy.retryAt(attempt: 0, retryAfter: 10_000_000, now: 100) == 60_100, "capped")
     }

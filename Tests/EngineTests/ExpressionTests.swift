@@ -27,6 +27,9 @@ struct ExpressionTests {
         ("-1 < 0", true),
         ("(event.data.vip == true) && (async.name == 'app/user.deleted')", true),
         ("event.data.count == 1.5e0 * 0", false),
+        ("(event.data.vip ? 'gold' : 'plain') == 'gold'", true),
+        ("event.data.missing ? false : true", true),
+        ("event.data.count > 5 ? false : event.data.id == 'u1' ? true : false", true),
     ])
     func evaluates(_ source: String, _ expected: Bool) throws {
         if source.contains("*") {
@@ -35,6 +38,15 @@ struct ExpressionTests {
         }
         let expression = try Expression(source)
         #expect(expression.matches(event: event, async: async) == expected, "\(source)")
+    }
+
+    @Test func conditionalsGiveNumbersForPriorityFactors() throws {
+        let factor = try Expression("event.data.plan == 'enterprise' ? 120 : event.data.plan == 'pro' ? 30 : 0")
+        #expect(factor.evaluate(event: ["data": ["plan": "enterprise"]]) == 120)
+        #expect(factor.evaluate(event: ["data": ["plan": "pro"]]) == 30)
+        #expect(factor.evaluate(event: ["data": [:]]) == 0)
+        #expect(throws: ExpressionError.self) { try Expression("event.data.vip ? 1") }
+        #expect(throws: ExpressionError.self) { try Expression("event.data.vip ? : 2") }
     }
 
     @Test func evaluatesKeysToValues() throws {

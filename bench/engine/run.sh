@@ -7,6 +7,8 @@
 #   bash bench/engine/run.sh                 # defaults (synchronous=FULL)
 #   bash bench/engine/run.sh --sync normal   # WAL synchronous=NORMAL (crash-safe, not power-loss-safe)
 #   bash bench/engine/run.sh --latency-runs 500 --throughput-runs 5000 --in-flight 100
+#   bash bench/engine/run.sh --scenario scale    # retained runs, waiting runs, sleeping runs (docs/engine.md, "Scale")
+#   bash bench/engine/run.sh --scenario retained --retained 1000000   # or waiting --waiting N, sleeping --sleeping N
 #
 # Goals (issue 4): p50 < 20 ms, >= 200 three-step runs/s on a 2-core machine.
 set -euo pipefail

@@ -141,9 +141,9 @@ struct CallOutcomeRecorder: Sendable {
             try memoiseError(run.id, op.id, "waitForEvent needs an event name")
             return
         }
-        var expression: String?
+        var expression: Expression?
         if let text = op.opts?["if"]?.stringValue, !text.isEmpty {
-            do { expression = try Expression(text).source } catch {
+            do { expression = try Expression(text) } catch {
                 try memoiseError(run.id, op.id, "\(error)")
                 return
             }
@@ -154,8 +154,9 @@ struct CallOutcomeRecorder: Sendable {
         let trigger = (try? JSON(parsing: run.eventsText))?[0] ?? .null
         try store.addPending(run.id, op.id, kind: "wait")
         try store.insertPause(PauseRecord(id: pauseID, runID: run.id, kind: .wait, stepID: op.id, eventName: eventName,
-                                          expression: expression, correlationID: nil, triggerEventText: trigger.serialized(),
-                                          expiresAt: expiresAt), now: now)
+                                          expression: expression?.source, correlationID: nil, triggerEventText: trigger.serialized(),
+                                          expiresAt: expiresAt,
+                                          matchKey: PauseIndex.key(expression: expression, trigger: trigger, correlationID: nil)), now: now)
         try runs.enqueue(QueueItem(kind: .waitTimeout, runID: run.id, stepID: op.id, dueAt: expiresAt,
                               payload: ["pause_id": .string(pauseID)]), &effects)
     }
@@ -176,7 +177,8 @@ struct CallOutcomeRecorder: Sendable {
         try store.addPending(run.id, op.id, kind: "invoke")
         try store.insertPause(PauseRecord(id: pauseID, runID: run.id, kind: .invoke, stepID: op.id,
                                           eventName: InternalEvents.functionFinished, expression: nil, correlationID: correlation,
-                                          triggerEventText: "null", expiresAt: expiresAt), now: now)
+                                          triggerEventText: "null", expiresAt: expiresAt,
+                                          matchKey: PauseIndex.key(expression: nil, trigger: .null, correlationID: correlation)), now: now)
         if let expiresAt {
             try runs.enqueue(QueueItem(kind: .waitTimeout, runID: run.id, stepID: op.id, dueAt: expiresAt,
                                   payload: ["pause_id": .string(pauseID)]), &effects)

@@ -63,6 +63,16 @@ final class EngineCore: Sendable {
         try await store.write { [calls] in try calls.record(item, result) }
     }
 
+    /// Marks a run of a function with timeouts as started before its call;
+    /// false when its start timeout had already passed (the run is cancelled).
+    func beginCall(_ run: RunRecord, _ function: FunctionDefinition) async throws -> (Bool, EngineEffects) {
+        try await store.write { [runs] in
+            var effects = EngineEffects()
+            let proceed = try runs.beginCall(run, function, effects: &effects)
+            return (proceed, effects)
+        }
+    }
+
     /// Fires a due timer item in one transaction.
     func fireTimer(_ item: QueueItem) async throws -> EngineEffects {
         try await store.write { [timers] in try timers.fire(item) }

@@ -35,6 +35,10 @@ struct EngineTimers: Sendable {
                 try fireCron(item, &effects)
             case .debounce:
                 try fireDebounce(item, &effects)
+            case .batch:
+                try runs.fireBatch(item, effects: &effects)
+            case .runTimeout:
+                try runs.fireRunTimeout(item, effects: &effects)
             case .call:
                 break
             }
@@ -52,17 +56,31 @@ struct EngineTimers: Sendable {
               let schedule = function.cronTriggers.first(where: { $0.source == cronText }) else { return }
         let scheduledAt = schedule.latestTick(from: item.dueAt, notAfter: now)
         let stamp = InngestTime.rfc3339(milliseconds: scheduledAt)
+        // With `jitter`, the run starts a stable pseudo-random 1 s…jitter after the tick.
+        let jitter = function.cronJitter[cronText].map { Self.cronJitter(seed: "\(functionID)|\(cronText)|\(scheduledAt)", upTo: $0) }
+        let fireAt = jitter.map { scheduledAt + $0 } ?? now
         let event = IncomingEvent(name: InternalEvents.scheduledTimer,
-                                  data: JSONObject([("cron", .string(cronText)), ("fireAt", .string(InngestTime.rfc3339(milliseconds: now))),
+                                  data: JSONObject([("cron", .string(cronText)), ("fireAt", .string(InngestTime.rfc3339(milliseconds: fireAt))),
                                                     ("scheduledAt", .string(stamp))]),
-                                  ts: scheduledAt, clientID: "\(functionID)|\(cronText)|\(stamp)")
+                                  ts: jitter == nil ? scheduledAt : fireAt, clientID: "\(functionID)|\(cronText)|\(stamp)")
         let id = ids.next()
         let body = event.body(id: id, now: now)
-        try store.insertEvent(id: id, clientID: event.clientID, name: event.name, body: body.serialized(), ts: scheduledAt, receivedAt: now)
-        try runs.trigger(function, event: body, effects: &effects)
+        try store.insertEvent(id: id, clientID: event.clientID, name: event.name, body: body.serialized(),
+                              ts: jitter == nil ? scheduledAt : fireAt, receivedAt: now)
+        try runs.trigger(function, event: body, notBefore: jitter == nil ? nil : fireAt, effects: &effects)
         if let next = schedule.next(afterMilliseconds: max(now, scheduledAt)) {
             try runs.enqueue(QueueItem(kind: .cron, dueAt: next, payload: item.payload), &effects)
         }
+    }
+
+    /// A jitter in 1 s…`maximum` derived from `seed` (FNV-1a), so one tick
+    /// always gets the same delay, even when fired again after a crash.
+    static func cronJitter(seed: String, upTo maximum: Int64) -> Int64 {
+        let minimum = FunctionDefinition.cronJitterBounds.lowerBound
+        guard maximum > minimum else { return minimum }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in seed.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return minimum + Int64(hash % UInt64(maximum - minimum))
     }
 
     private func fireDebounce(_ item: QueueItem, _ effects: inout EngineEffects) throws {

@@ -56,7 +56,7 @@ struct RunLifecycle: Sendable {
     }
 
     private func resumePauses(for event: JSON, name: String, effects: inout EngineEffects) throws {
-        for pause in try store.pauses(forEvent: name) {
+        for pause in try store.candidatePauses(for: event, name: name) {
             guard pauses.resumes(pause, with: event, now: now), try store.deletePause(pause.id) else { continue }
             switch pause.kind {
             case .cancel:
@@ -73,23 +73,32 @@ struct RunLifecycle: Sendable {
 
     // MARK: Starting runs
 
-    /// An event triggered `function`: flow control decides whether and when a run starts.
-    func trigger(_ function: FunctionDefinition, event: JSON, effects: inout EngineEffects) throws {
+    /// An event triggered `function`: batching collects it, or flow control
+    /// decides whether and when a run starts (not before `notBefore`, if given).
+    func trigger(_ function: FunctionDefinition, event: JSON, notBefore: Int64? = nil, effects: inout EngineEffects) throws {
+        if let batch = function.batch, batch.condition?.matches(event: event) ?? true {
+            try appendToBatch(function, batch, event: event, effects: &effects)
+            return
+        }
         switch try admission.decide(function, event: event, now: now) {
         case .dropped:
             break
         case .debounced(let timer):
             if let timer { try enqueue(timer, &effects) }
         case .start(let startAt):
-            try createRun(function, events: [event], startAt: startAt, effects: &effects)
+            try createRun(function, events: [event], startAt: max(startAt, notBefore ?? startAt), effects: &effects)
         }
     }
 
-    /// Inserts the run, its cancellation watches and its first call.
+    /// Inserts the run, its cancellation watches, timeouts and first call;
+    /// nil when a singleton in `skip` mode is already running.
     @discardableResult
-    func createRun(_ function: FunctionDefinition, events: [JSON], startAt: Int64, effects: inout EngineEffects) throws -> String {
-        let runID = ids.next()
+    func createRun(_ function: FunctionDefinition, events: [JSON], startAt: Int64, batched: Bool = false,
+                   effects: inout EngineEffects) throws -> String? {
         let first = events.first ?? .null
+        let singleton = try admitSingleton(function, event: first, effects: &effects)
+        if case .skip = singleton { return nil }
+        let runID = ids.next()
         let concurrency: [JSON] = function.concurrency.map { limit in
             let value = limit.key?.flowControlKey(first) ?? ""
             let scope = limit.scope == .function ? "f:\(function.id)" : "e:\(limit.key?.source ?? "")"
@@ -104,8 +113,11 @@ struct RunLifecycle: Sendable {
         for rule in function.cancel {
             try store.insertPause(PauseRecord(id: ids.next(), runID: runID, kind: .cancel, stepID: nil, eventName: rule.event,
                                               expression: rule.condition?.source, correlationID: nil, triggerEventText: firstText,
-                                              expiresAt: rule.timeoutMilliseconds.map { now + $0 }), now: now)
+                                              expiresAt: rule.timeoutMilliseconds.map { now + $0 },
+                                              matchKey: PauseIndex.key(expression: rule.condition, trigger: first, correlationID: nil)),
+                                  now: now)
         }
+        try applyRunControl(function, runID: runID, event: first, singleton: singleton, batched: batched, effects: &effects)
         try enqueue(QueueItem(kind: .call, runID: runID, stepID: discoveryStepID, attempt: 0, dueAt: startAt), &effects)
         return runID
     }
@@ -183,8 +195,17 @@ struct RunLifecycle: Sendable {
         return true
     }
 
-    /// Stores a queue item and hands it to the scheduler after commit.
+    /// Stores a queue item and hands it to the scheduler after commit. A
+    /// first-attempt call of a run with a priority factor is moved by that
+    /// factor, as the Inngest queue does: a positive one puts a call that is
+    /// due now ahead of others (never a throttled call before its slot), a
+    /// negative one delays it. Retries and timers keep their time.
     func enqueue(_ item: QueueItem, _ effects: inout EngineEffects) throws {
+        var item = item
+        if item.kind == .call, item.attempt == 0, let runID = item.runID, registry.usesPriority {
+            let factor = try store.priorityFactor(runID)
+            if factor < 0 || item.dueAt <= now { item.dueAt -= factor }
+        }
         effects.newItems.append(try store.insertQueueItem(item))
     }
 }

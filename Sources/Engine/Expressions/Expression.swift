@@ -7,7 +7,8 @@ import JSON
 /// `event.data["odd key"]`, `async.data.items[0]`), string (single or double
 /// quoted), number, `true`/`false`/`null` literals, `==`, `!=`, `<`, `>`, `<=`,
 /// `>=`, `&&`, `||`, `!`, `+` (string concatenation or addition), unary `-`,
-/// and parentheses. Parsed once (at registration, or when a wait is created)
+/// the conditional `c ? a : b` (how priority factors are usually written), and
+/// parentheses. Parsed once (at registration, or when a wait is created)
 /// and evaluated many times against JSON.
 ///
 /// Evaluation never throws: a missing field is `null`, comparisons between

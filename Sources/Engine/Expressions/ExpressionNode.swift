@@ -7,6 +7,8 @@ indirect enum ExpressionNode: Sendable, Equatable {
     case not(ExpressionNode)
     case negate(ExpressionNode)
     case binary(BinaryOperator, ExpressionNode, ExpressionNode)
+    /// `condition ? then : otherwise`; anything but `true` picks `otherwise`.
+    case conditional(ExpressionNode, ExpressionNode, ExpressionNode)
 
     enum PathComponent: Sendable, Equatable {
         case key(String)
@@ -24,6 +26,7 @@ indirect enum ExpressionNode: Sendable, Equatable {
         case .path(let root, _): return [root]
         case .not(let e), .negate(let e): return e.roots
         case .binary(_, let l, let r): return l.roots.union(r.roots)
+        case .conditional(let c, let t, let o): return c.roots.union(t.roots).union(o.roots)
         }
     }
 
@@ -45,6 +48,8 @@ indirect enum ExpressionNode: Sendable, Equatable {
         case .negate(let e):
             guard case .number(let n) = e.evaluate(scope) else { return .null }
             return .number(JSONNumber(-n.doubleValue))
+        case .conditional(let c, let t, let o):
+            return c.evaluate(scope) == .bool(true) ? t.evaluate(scope) : o.evaluate(scope)
         case .binary(let op, let l, let r):
             switch op {
             case .and:

@@ -2,12 +2,13 @@ import JSON
 
 /// Recursive-descent parser for the `Expression` grammar:
 ///
+///     cond    := or ('?' cond ':' cond)?
 ///     or      := and ('||' and)*
 ///     and     := compare ('&&' compare)*
 ///     compare := sum (('=='|'!='|'<'|'>'|'<='|'>=') sum)?
 ///     sum     := unary ('+' unary)*
 ///     unary   := '!' unary | '-' unary | primary
-///     primary := literal | path | '(' or ')'
+///     primary := literal | path | '(' cond ')'
 ///     path    := ('event'|'async') ('.' ident | '[' string ']' | '[' integer ']')*
 ///
 /// Expressions come from registration bodies, so their size is bounded: at
@@ -33,10 +34,19 @@ struct ExpressionParser {
     mutating func parseAll() throws -> ExpressionNode {
         skipSpace()
         guard position < bytes.count else { throw fail("expression is empty") }
-        let node = try parseOr()
+        let node = try parseConditional()
         skipSpace()
         guard position == bytes.count else { throw fail("unexpected \(describeHere())") }
         return node
+    }
+
+    /// `condition ? then : else`, right-associative, as in CEL.
+    private mutating func parseConditional() throws -> ExpressionNode {
+        let condition = try parseOr()
+        guard consume("?") else { return condition }
+        let then = try parseConditional()
+        guard consume(":") else { throw fail("expected ':' in a conditional, found \(describeHere())") }
+        return .conditional(condition, then, try parseConditional())
     }
 
     private mutating func parseOr() throws -> ExpressionNode {
@@ -91,7 +101,7 @@ struct ExpressionParser {
         let c = bytes[position]
         if c == UInt8(ascii: "(") {
             position += 1
-            let inner = try parseOr()
+            let inner = try parseConditional()
             guard consume(")") else { throw fail("expected ')' but found \(describeHere())") }
             return inner
         }

@@ -4,11 +4,11 @@ import JSON
 /// A function as registered through `POST /fn/register`, validated and with
 /// every expression and cron schedule parsed once.
 ///
-/// Anything the engine cannot honour (batching, priority, singleton, timeouts,
-/// cron jitter, unknown keys) is rejected by `init(config:appID:)` with a
-/// message naming the function and the setting, instead of being silently
-/// ignored — a function that silently lost its flow control would misbehave
-/// in ways nobody would notice until it mattered.
+/// Anything the engine cannot honour (checkpointing, unknown keys, values the
+/// Inngest server refuses) is rejected by `init(config:appID:)` with a message
+/// naming the function and the setting, instead of being silently ignored — a
+/// function that silently lost its flow control would misbehave in ways nobody
+/// would notice until it mattered.
 public struct FunctionDefinition: Sendable {
     public enum Trigger: Sendable {
         case event(name: String, expression: Expression?)
@@ -57,6 +57,13 @@ public struct FunctionDefinition: Sendable {
     public let throttle: RateControl?
     public let rateLimit: RateControl?
     public let idempotency: Expression?
+    public let batch: Batch?
+    public let singleton: Singleton?
+    public let timeouts: Timeouts?
+    /// `priority.run`: seconds by which the run's calls move ahead (or, negative, back) in the queue.
+    public let priority: Expression?
+    /// Cron `jitter` in milliseconds by cron text; absent means none.
+    public let cronJitter: [String: Int64]
     /// The config exactly as registered, stored and returned by the API.
     public let config: JSON
 
@@ -68,11 +75,10 @@ public struct FunctionDefinition: Sendable {
 
     static let supportedKeys: Set<String> = [
         "id", "name", "triggers", "steps", "concurrency", "cancel", "debounce", "throttle",
-        "rateLimit", "idempotency", "retries",
+        "rateLimit", "idempotency", "retries", "batchEvents", "priority", "singleton", "timeouts",
     ]
     static let unsupportedKeys: [String: String] = [
-        "batchEvents": "event batching", "priority": "priority", "singleton": "singleton",
-        "timeouts": "start/finish timeouts", "checkpoint": "checkpointing",
+        "checkpoint": "checkpointing",
     ]
 
     public init(config: JSON, appID: String) throws {
@@ -115,6 +121,7 @@ public struct FunctionDefinition: Sendable {
         }
         guard triggerList.count <= 10 else { throw fail("at most 10 triggers are allowed") }
         var triggers: [Trigger] = []
+        var cronJitter: [String: Int64] = [:]
         for trigger in triggerList {
             if let event = trigger["event"]?.stringValue {
                 guard !event.isEmpty else { throw fail("trigger event name is empty") }
@@ -124,8 +131,9 @@ public struct FunctionDefinition: Sendable {
                 }
                 triggers.append(.event(name: event, expression: expression))
             } else if let cron = trigger["cron"]?.stringValue {
-                if let jitter = trigger["jitter"], !jitter.isNull { throw fail("cron 'jitter' is not supported") }
+                let jitter = try Self.cronJitter(trigger["jitter"], fail)
                 do { triggers.append(.cron(try CronSchedule(cron))) } catch { throw fail("\(error)") }
+                if jitter > 0 { cronJitter[cron] = jitter }
             } else {
                 throw fail("each trigger needs 'event' or 'cron'")
             }
@@ -186,6 +194,13 @@ public struct FunctionDefinition: Sendable {
         self.throttle = try Self.rateControl(object["throttle"], "throttle", fail)
         self.rateLimit = try Self.rateControl(object["rateLimit"], "rateLimit", fail)
         self.idempotency = try Self.expression(object["idempotency"], "idempotency", fail)
+        self.batch = try Self.batch(object["batchEvents"], fail)
+        self.singleton = try Self.singleton(object["singleton"], fail)
+        self.timeouts = try Self.timeouts(object["timeouts"], fail)
+        self.priority = try Self.priority(object["priority"], fail)
+        self.cronJitter = cronJitter
+        try Self.checkCombinations(batch: batch, cancel: cancels, debounce: debounce, singleton: singleton,
+                                   priority: priority, fail)
         self.config = config
     }
 
@@ -198,14 +213,14 @@ public struct FunctionDefinition: Sendable {
         triggers.compactMap { if case .cron(let c) = $0 { return c } else { return nil } }
     }
 
-    private static func expression(_ value: JSON?, _ what: String, _ fail: (String) -> EngineRegistrationError) throws -> Expression? {
+    static func expression(_ value: JSON?, _ what: String, _ fail: (String) -> EngineRegistrationError) throws -> Expression? {
         guard let value, !value.isNull else { return nil }
         guard let text = value.stringValue else { throw fail("\(what) must be a string expression") }
         if text.isEmpty { return nil }
         do { return try Expression(text) } catch { throw fail("\(what): \(error)") }
     }
 
-    private static func duration(_ value: JSON?, _ what: String, _ fail: (String) -> EngineRegistrationError) throws -> Int64? {
+    static func duration(_ value: JSON?, _ what: String, _ fail: (String) -> EngineRegistrationError) throws -> Int64? {
         guard let value, !value.isNull else { return nil }
         guard let text = value.stringValue, let ms = InngestDuration(text).milliseconds else {
             throw fail("\(what) must be a duration such as '30s', '5m' or '2h'")

@@ -11,7 +11,12 @@ final class FunctionRegistry: @unchecked Sendable {
     /// Triggers ending in `*` (e.g. `app/*`) match by prefix.
     private var wildcard: [(prefix: String, function: FunctionDefinition)] = []
 
+    private var anyPriority = false
+
     func function(_ id: String) -> FunctionDefinition? { lock.withLock { byID[id] } }
+
+    /// True when some function sets `priority.run`; lets runs without one skip the lookup.
+    var usesPriority: Bool { lock.withLock { anyPriority } }
 
     var all: [FunctionDefinition] { lock.withLock { Array(byID.values) } }
 
@@ -38,6 +43,7 @@ final class FunctionRegistry: @unchecked Sendable {
     private func rebuildIndex() {
         byEvent = [:]
         wildcard = []
+        anyPriority = byID.values.contains { $0.priority != nil }
         for f in byID.values.sorted(by: { $0.id < $1.id }) {
             for name in Set(f.eventTriggers.map(\.name)) {
                 if name.hasSuffix("*") {

@@ -4,7 +4,9 @@ import Foundation
 /// key (a function, or a function/env plus the value of its key expression).
 ///
 /// Calls that find their key full are parked here rather than holding a
-/// scheduler slot; a release hands back the parked calls that now fit. Kept
+/// scheduler slot; a release hands back the parked calls that now fit, in
+/// queue order (due time, which carries a run's priority factor, then
+/// insertion), so a higher-priority run takes the next free slot. Kept
 /// in memory only: nothing is in flight after a restart, so there is nothing
 /// to recover.
 final class ConcurrencyLimiter: @unchecked Sendable {
@@ -23,7 +25,14 @@ final class ConcurrencyLimiter: @unchecked Sendable {
                 take(keys)
                 return true
             }
-            parked.append((keys, item))
+            // Kept sorted by (due time, id): the first that fits is the one the queue would run first.
+            var low = 0, high = parked.count
+            while low < high {
+                let mid = (low + high) / 2
+                let other = parked[mid].item
+                if (other.dueAt, other.id) <= (item.dueAt, item.id) { low = mid + 1 } else { high = mid }
+            }
+            parked.insert((keys, item), at: low)
             return false
         }
     }
@@ -47,6 +56,18 @@ final class ConcurrencyLimiter: @unchecked Sendable {
             }
             return ready
         }
+    }
+
+    /// For an item that will not be called after all (its run ended while it
+    /// waited): gives back the slots `release` took for it, if any, and returns
+    /// the parked items that now fit.
+    func abandon(_ keys: [(key: String, limit: Int)], item: QueueItem) -> [QueueItem] {
+        if keys.isEmpty { return [] }
+        let held = lock.withLock {
+            parked.removeAll { $0.item.id == item.id }
+            return reserved.remove(item.id) != nil
+        }
+        return held ? release(keys) : []
     }
 
     private func fits(_ keys: [(key: String, limit: Int)]) -> Bool {

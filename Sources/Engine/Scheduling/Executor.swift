@@ -53,8 +53,12 @@ final class Executor: @unchecked Sendable {
 
     private func call(_ item: QueueItem) async throws {
         let store = core.store
-        guard let runID = item.runID, let run = try store.run(runID), run.status == .running,
-              try store.queueItemExists(item.id) else { return }
+        guard let runID = item.runID, let run = try store.run(runID) else { return }
+        guard run.status == .running, try store.queueItemExists(item.id) else {
+            // Ended while waiting (cancelled, timed out): a slot handed to it must not be lost.
+            scheduler?.add(limiter.abandon(run.concurrency, item: item))
+            return
+        }
         guard let function = core.registry.function(run.functionID) else {
             // The function was removed after the run started: fail the run rather than leave it hanging.
             apply(try await core.applyCallOutcome(item, CallResult(
@@ -63,6 +67,15 @@ final class Executor: @unchecked Sendable {
             return
         }
         guard limiter.acquire(run.concurrency, item: item) else { return } // parked until a slot frees
+        if function.timeouts != nil {
+            let begun: (Bool, EngineEffects)
+            do { begun = try await core.beginCall(run, function) } catch {
+                scheduler?.add(limiter.release(run.concurrency))
+                throw error
+            }
+            apply(begun.1)
+            guard begun.0 else { scheduler?.add(limiter.release(run.concurrency)); return }
+        }
         let builder = CallRequestBuilder(run: run, function: function, steps: try store.steps(runID), stepID: item.stepID ?? discoveryStepID,
                                          attempt: item.attempt, maxBodyBytes: core.settings.maxCallBodyBytes,
                                          timeoutSeconds: core.settings.callTimeoutSeconds)

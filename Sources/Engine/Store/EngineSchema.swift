@@ -119,6 +119,7 @@ enum EngineSchema {
             PRIMARY KEY (function_id, key)
         ) WITHOUT ROWID;
         """),
+        (2, runControlTables),
     ]
 
     /// Applies every migration newer than the database's current version.

@@ -194,11 +194,12 @@ final class EngineStore: @unchecked Sendable {
 
     func insertPause(_ p: PauseRecord, now: Int64) throws {
         try db.run("""
-            INSERT INTO pauses (id, run_id, kind, step_id, event_name, expression, correlation_id, trigger_event, expires_at, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO pauses (id, run_id, kind, step_id, event_name, expression, correlation_id, trigger_event, expires_at, created_at,
+                                match_path, match_value)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(p.id), .text(p.runID), .text(p.kind.rawValue), SQLiteValue(p.stepID), .text(p.eventName),
                   SQLiteValue(p.expression), SQLiteValue(p.correlationID), .text(p.triggerEventText),
-                  SQLiteValue(p.expiresAt), .integer(now)])
+                  SQLiteValue(p.expiresAt), .integer(now), SQLiteValue(p.matchKey?.path), SQLiteValue(p.matchKey?.value)])
     }
 
     func pauses(forEvent name: String) throws -> [PauseRecord] {

@@ -12,4 +12,6 @@ struct PauseRecord: Sendable {
     /// The run's triggering event, bound to `event` when the expression is evaluated.
     let triggerEventText: String
     let expiresAt: Int64?
+    /// The lookup key incoming events find this pause by (`PauseIndex`); nil: evaluated for every event of its name.
+    var matchKey: PauseIndex.Key? = nil
 }

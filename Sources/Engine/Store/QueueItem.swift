@@ -17,6 +17,10 @@ public struct QueueItem: Sendable, Equatable {
         case cron
         /// A debounce period ends (payload: function id and key).
         case debounce
+        /// A batch's timeout ends (payload: function id, key and batch id).
+        case batch
+        /// A run's start or finish timeout ends (payload: `which`, `start` or `finish`).
+        case runTimeout = "run_timeout"
     }
 
     public var id: Int64

@@ -6,7 +6,13 @@
 //   throughput  sustained 3-step runs/s with `--in-flight` events outstanding
 //   growth      SQLite file bytes per 1,000 runs (after a WAL checkpoint)
 //
+// Scale scenarios (`--scenario`, see ScaleScenarios.swift): `retained` (latency with
+// `--retained` finished runs in the file, size per run, pruning), `waiting` (event
+// ingest with `--waiting` runs in waitForEvent), `sleeping` (`--sleeping` runs waking
+// at once), `scale` (all three).
+//
 // Usage: EngineBench [--latency-runs N] [--throughput-runs N] [--in-flight N] [--sync full|normal] [--client socket|urlsession] (urlsession: Apple platforms only)
+//                    [--scenario basic|retained|waiting|sleeping|scale] [--retained N] [--waiting N] [--sleeping N]
 import Engine
 import Foundation
 import HTTP
@@ -20,6 +26,10 @@ struct Options {
     var inFlight = 100
     var synchronous: SQLiteDatabase.Synchronous = .full
     var client = "socket"
+    var scenario = "basic"
+    var retained = 1_000_000
+    var waiting = 10_000
+    var sleeping = 10_000
 
     init(_ args: [String]) {
         var i = 0
@@ -30,23 +40,15 @@ struct Options {
             case "--in-flight": inFlight = Int(args[i + 1]) ?? inFlight
             case "--sync": synchronous = args[i + 1] == "normal" ? .normal : .full
             case "--client": client = args[i + 1]
+            case "--scenario": scenario = args[i + 1]
+            case "--retained": retained = Int(args[i + 1]) ?? retained
+            case "--waiting": waiting = Int(args[i + 1]) ?? waiting
+            case "--sleeping": sleeping = Int(args[i + 1]) ?? sleeping
             default: break
             }
             i += 2
         }
     }
-}
-
-struct NoLog: InngestLogSink { func log(_ level: InngestLogLevel, _ message: String, fields: [(String, String)]) {} }
-
-func percentile(_ sorted: [Double], _ p: Double) -> Double {
-    guard !sorted.isEmpty else { return .nan }
-    let index = min(sorted.count - 1, max(0, Int((Double(sorted.count) * p).rounded(.up)) - 1))
-    return sorted[index]
-}
-
-func fileBytes(_ path: String) -> Int {
-    ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
 }
 
 let options = Options(Array(CommandLine.arguments.dropFirst()))
@@ -56,6 +58,15 @@ defer { try? FileManager.default.removeItem(at: directory) }
 let databasePath = directory.appendingPathComponent("engine.sqlite").path
 
 let client: any HTTPClient = makeClient(options.client)
+
+if options.scenario != "basic" {
+    let scale = ScaleScenarios(options: options, directory: directory.path, client: client)
+    if ["retained", "scale"].contains(options.scenario) { try await scale.retained() }
+    if ["waiting", "scale"].contains(options.scenario) { try await scale.waiting() }
+    if ["sleeping", "scale"].contains(options.scenario) { try await scale.sleeping() }
+    try? FileManager.default.removeItem(at: directory)
+    exit(0)
+}
 
 let three = InngestFunction(id: "three", triggers: [.event("bench/three")]) { ctx -> String in
     let a: String = try await ctx.step.run("one") { "1" }
