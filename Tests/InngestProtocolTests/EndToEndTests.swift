@@ -3,6 +3,7 @@ import Testing
 import HTTP
 import JSON
 @testable import InngestProtocol
+import TestSupport
 
 /// Whole functions run to completion over real HTTP: the worker's serve
 /// handler behind the HTTP server on a loopback port, driven by
@@ -73,9 +74,9 @@ import JSON
         ]
     }
 
-    static func withWorker(_ body: (InngestServerSimulator, Counter, Counter, Counter, FakeInngestServer) async throws -> Void) async throws {
-        try await withFakeServer({ request, _ in
-            request.path.hasPrefix("/e/") ? FakeInngestServer.json(200, ["ids": ["01JEVENT"], "status": 200]) : HTTPResponse(status: 404)
+    static func withWorker(_ body: (InngestServerSimulator, Counter, Counter, Counter, LoopbackServer) async throws -> Void) async throws {
+        try await withLoopbackServer({ request, _ in
+            request.path.hasPrefix("/e/") ? HTTPResponse.json(200, ["ids": ["01JEVENT"], "status": 200]) : HTTPResponse(status: 404)
         }) { api in
             let flaky = Counter(), flakyFunction = Counter(), sideEffects = Counter()
             let inngest = Inngest(appId: "e2e", functions: functions(flaky: flaky, flakyFunction: flakyFunction, sideEffects: sideEffects),

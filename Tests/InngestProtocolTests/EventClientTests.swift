@@ -3,6 +3,7 @@ import Testing
 import HTTP
 import JSON
 @testable import InngestProtocol
+import TestSupport
 
 @Suite struct EventClientTests {
     static func client(_ origin: String, key: String? = "test-key", mode: InngestMode = .cloud) -> EventClient {
@@ -11,7 +12,7 @@ import JSON
     }
 
     @Test func sendsToTheKeyPathWithASeedAndReturnsIds() async throws {
-        try await withFakeServer({ _, _ in FakeInngestServer.json(200, ["ids": ["01J1", "01J2"], "status": 200]) }) { server in
+        try await withLoopbackServer({ _, _ in HTTPResponse.json(200, ["ids": ["01J1", "01J2"], "status": 200]) }) { server in
             let ids = try await Self.client(server.origin).send([
                 InngestEvent(name: "app/user.created", data: ["user_id": "u_123"]),
                 try InngestEvent(name: "app/other", payload: ["n": 1]),
@@ -32,8 +33,8 @@ import JSON
     }
 
     @Test func retriesServerErrorsThenSucceeds() async throws {
-        try await withFakeServer({ _, n in
-            n < 2 ? FakeInngestServer.json(502, ["error": "bad gateway"]) : FakeInngestServer.json(200, ["ids": ["x"], "status": 200])
+        try await withLoopbackServer({ _, n in
+            n < 2 ? HTTPResponse.json(502, ["error": "bad gateway"]) : HTTPResponse.json(200, ["ids": ["x"], "status": 200])
         }) { server in
             let ids = try await Self.client(server.origin).send([InngestEvent(name: "e")])
             #expect(ids == ["x"])
@@ -42,7 +43,7 @@ import JSON
     }
 
     @Test func clientErrorsFailAtOnce() async throws {
-        try await withFakeServer({ _, _ in FakeInngestServer.json(401, ["error": "Event key not found"]) }) { server in
+        try await withLoopbackServer({ _, _ in HTTPResponse.json(401, ["error": "Event key not found"]) }) { server in
             await #expect(throws: EventClient.SendError.self) { try await Self.client(server.origin).send([InngestEvent(name: "e")]) }
             #expect(server.requests.count == 1)
         }
@@ -50,7 +51,7 @@ import JSON
 
     @Test func unreachableServerIsRetriedThenReported() async throws {
         // Bind a port, then stop the server so nothing listens there.
-        let server = try FakeInngestServer { _, _ in HTTPResponse(status: 200) }
+        let server = try LoopbackServer { _ in HTTPResponse(status: 200) }
         let origin = server.origin
         await server.stop()
         do {
@@ -73,7 +74,7 @@ import JSON
                 for i in events.indices { events[i].data["stamped"] = true }
             }
         }
-        try await withFakeServer({ _, _ in FakeInngestServer.json(200, ["ids": ["x"], "status": 200]) }) { server in
+        try await withLoopbackServer({ _, _ in HTTPResponse.json(200, ["ids": ["x"], "status": 200]) }) { server in
             let client = EventClient(configuration: InngestConfiguration(mode: .dev, apiBaseURL: server.origin, eventAPIBaseURL: server.origin),
                                      httpClient: SocketHTTPClient(), middleware: [Stamp()])
             _ = try await client.send([InngestEvent(name: "e")])
@@ -94,7 +95,7 @@ import JSON
             #expect(!"\(error)".contains(key), "\(error)")
             #expect("\(error)".contains("127.0.0.1:99999"), "\(error)")
         }
-        try await withFakeServer({ _, _ in FakeInngestServer.json(401, ["error": .string("Event key \(key) not found")]) }) { server in
+        try await withLoopbackServer({ _, _ in HTTPResponse.json(401, ["error": .string("Event key \(key) not found")]) }) { server in
             do {
                 _ = try await Self.client(server.origin, key: key).send([InngestEvent(name: "e")])
                 Issue.record("expected an error")

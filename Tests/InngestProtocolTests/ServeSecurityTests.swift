@@ -3,6 +3,7 @@ import Testing
 import HTTP
 import JSON
 @testable import InngestProtocol
+import TestSupport
 
 /// Cloud-mode verification, introspection, in-band sync and bad input.
 @Suite struct ServeSecurityTests {
@@ -237,12 +238,12 @@ import JSON
     // MARK: use_api
 
     @Test func useAPIFetchesEventsAndSteps() async throws {
-        try await withFakeServer({ request, _ in
+        try await withLoopbackServer({ request, _ in
             switch request.path {
             case "/v0/runs/01HZXJ4K8Y8N3S7D2G5Q6R9T0V/batch":
-                return FakeInngestServer.json(200, [["name": "test/event", "data": ["big": true], "id": "e1", "ts": 1]])
+                return HTTPResponse.json(200, [["name": "test/event", "data": ["big": true], "id": "e1", "ts": 1]])
             case "/v0/runs/01HZXJ4K8Y8N3S7D2G5Q6R9T0V/actions":
-                return FakeInngestServer.json(200, ["98bf98df193bcce7c33e6bc50927cf2ac21206cb": ["data": "first step"],
+                return HTTPResponse.json(200, ["98bf98df193bcce7c33e6bc50927cf2ac21206cb": ["data": "first step"],
                                                     "c3ca5f787365eae0dea86250e27d476406956478": nil])
             default:
                 return HTTPResponse(status: 404)
@@ -259,7 +260,7 @@ import JSON
     }
 
     @Test func useAPIFailureIsARetriable500() async throws {
-        try await withFakeServer({ _, _ in HTTPResponse(status: 410) }) { server in
+        try await withLoopbackServer({ _, _ in HTTPResponse(status: 410) }) { server in
             let inngest = Self.cloudInngest(client: SocketHTTPClient(), api: server.origin)
             let body = CallBody.make(useAPI: true)
             let r = await inngest.handler.handle(CallBody.request(fnId: "test-app-two", body: body, headers: Self.signed(body)))

@@ -3,6 +3,7 @@ import Testing
 import HTTP
 import JSON
 @testable import InngestProtocol
+import TestSupport
 
 @Suite struct SyncTests {
     static let fn = InngestFunction(id: "send-welcome", name: "Send welcome email",
@@ -19,7 +20,7 @@ import JSON
     }
 
     @Test func outOfBandSyncPostsTheRegisterPayload() async throws {
-        try await withFakeServer({ _, _ in FakeInngestServer.json(200, ["ok": true, "modified": true, "app_id": "x", "sync_id": "y"]) }) { server in
+        try await withLoopbackServer({ _, _ in HTTPResponse.json(200, ["ok": true, "modified": true, "app_id": "x", "sync_id": "y"]) }) { server in
             let inngest = Inngest(appId: "my-app", appVersion: "2026.08.01", functions: [Self.fn, Self.cron],
                                   configuration: try Self.cloud(api: server.origin), httpClient: SocketHTTPClient(),
                                   logSink: DiscardingLogSink())
@@ -65,9 +66,9 @@ import JSON
     }
 
     @Test func fallbackKeyIsTriedOn401() async throws {
-        try await withFakeServer({ request, _ in
+        try await withLoopbackServer({ request, _ in
             request.headers["Authorization"]?.hasSuffix("b2ed992186a5cb19f6668aade821f502c1d00970dfd0e35128d51bac4649916c") == true
-                ? FakeInngestServer.json(200, ["ok": true, "modified": false])
+                ? HTTPResponse.json(200, ["ok": true, "modified": false])
                 : HTTPResponse(status: 401, body: Array("Authentication failed".utf8))
         }) { server in
             let inngest = Inngest(appId: "my-app", functions: [Self.fn], configuration: try Self.cloud(api: server.origin, fallback: true),
@@ -79,7 +80,7 @@ import JSON
     }
 
     @Test func registerFailureIsA500WithTheServersMessage() async throws {
-        try await withFakeServer({ _, _ in FakeInngestServer.json(400, ["error": "Expected server kind dev, got cloud"]) }) { server in
+        try await withLoopbackServer({ _, _ in HTTPResponse.json(400, ["error": "Expected server kind dev, got cloud"]) }) { server in
             let inngest = Inngest(appId: "my-app", functions: [Self.fn], configuration: try Self.cloud(api: server.origin),
                                   httpClient: SocketHTTPClient(), logSink: DiscardingLogSink())
             let response = await inngest.handler.handle(HTTPRequest(method: "PUT", target: "/api/inngest",
@@ -92,7 +93,7 @@ import JSON
 
     /// A server echoing the key in its refusal: the error (which reaches logs and /health) does not.
     @Test func registerFailureNeverEchoesAKey() async throws {
-        try await withFakeServer({ _, _ in FakeInngestServer.json(401, ["error": "key signkey-prod-12345678 is not valid"]) }) { server in
+        try await withLoopbackServer({ _, _ in HTTPResponse.json(401, ["error": "key signkey-prod-12345678 is not valid"]) }) { server in
             let inngest = Inngest(appId: "my-app", functions: [Self.fn], configuration: try Self.cloud(api: server.origin),
                                   httpClient: SocketHTTPClient(), logSink: DiscardingLogSink())
             do {
@@ -112,7 +113,7 @@ import JSON
     }
 
     @Test func unsignedSyncCannotChooseTheURLTheServerWillCall() async throws {
-        try await withFakeServer({ _, _ in FakeInngestServer.json(200, ["ok": true, "modified": true]) }) { server in
+        try await withLoopbackServer({ _, _ in HTTPResponse.json(200, ["ok": true, "modified": true]) }) { server in
             let inngest = Inngest(appId: "my-app", functions: [Self.fn], configuration: try Self.cloud(api: server.origin),
                                   httpClient: SocketHTTPClient(), logSink: DiscardingLogSink())
             let attack = HTTPRequest(method: "PUT", target: "/api/inngest", path: "/api/inngest",
@@ -133,7 +134,7 @@ import JSON
     }
 
     @Test func syncWithABadSignatureIsRefusedWithoutRegistering() async throws {
-        try await withFakeServer({ _, _ in FakeInngestServer.json(200, ["ok": true, "modified": true]) }) { server in
+        try await withLoopbackServer({ _, _ in HTTPResponse.json(200, ["ok": true, "modified": true]) }) { server in
             let inngest = Inngest(appId: "my-app", functions: [Self.fn], configuration: try Self.cloud(api: server.origin),
                                   httpClient: SocketHTTPClient(), logSink: DiscardingLogSink())
             let r = await inngest.handler.handle(HTTPRequest(method: "PUT", target: "/api/inngest",
@@ -144,8 +145,8 @@ import JSON
     }
 
     @Test func registerOnStartRetriesUntilTheServerAnswers() async throws {
-        try await withFakeServer({ _, n in
-            n < 2 ? HTTPResponse(status: 503) : FakeInngestServer.json(200, ["ok": true, "modified": true])
+        try await withLoopbackServer({ _, n in
+            n < 2 ? HTTPResponse(status: 503) : HTTPResponse.json(200, ["ok": true, "modified": true])
         }) { server in
             let inngest = Inngest(appId: "my-app", functions: [Self.fn], configuration: InngestConfiguration(mode: .dev, apiBaseURL: server.origin),
                                   httpClient: SocketHTTPClient(), logSink: DiscardingLogSink())
@@ -159,7 +160,7 @@ import JSON
     }
 
     @Test func registerOnStartGivesUpOnAClientError() async throws {
-        try await withFakeServer({ _, _ in HTTPResponse(status: 401, body: Array("Authentication failed".utf8)) }) { server in
+        try await withLoopbackServer({ _, _ in HTTPResponse(status: 401, body: Array("Authentication failed".utf8)) }) { server in
             let inngest = Inngest(appId: "my-app", functions: [Self.fn], configuration: try Self.cloud(api: server.origin),
                                   httpClient: SocketHTTPClient(), logSink: DiscardingLogSink())
             let result = await inngest.registerOnStart(serveURL: "http://127.0.0.1:3000/api/inngest", sleep: { _ in })
