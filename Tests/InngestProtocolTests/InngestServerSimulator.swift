@@ -11,6 +11,11 @@ import JSON
 ///
 /// It is a test double, not an executor: sleeps end at once, waits are
 /// answered by `eventForWait`, invokes run the child through the same loop.
+/// The engine's end-to-end suites (Tests/EngineTests) run the same kinds of
+/// functions for real; this one stays because its `trace` shows what the
+/// SDK reported in each call (which steps one discovery call planned
+/// together, which error was marked retriable), a wire-level view the
+/// engine's run records do not keep.
 final class InngestServerSimulator: @unchecked Sendable {
     let serveURL: String
     let appId: String

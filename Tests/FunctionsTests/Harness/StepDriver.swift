@@ -6,8 +6,12 @@ import JSON
 /// Runs a function through the SDK's serve handler the way the Inngest
 /// server does: call, memoize what the SDK reports (`StepRun`, `StepError`,
 /// `StepFailed`, `StepPlanned`), retry per the function's `retries`, call
-/// again, until the function returns or fails. Used until the embedded engine
-/// is available to these tests; everything the function does is real.
+/// again, until the function returns or fails; everything the function does
+/// is real. Whole-system runs go through the embedded engine (`EngineChain`);
+/// this driver stays for what the engine does not report: how many attempts
+/// each step failed before it succeeded (`stepErrors`), the order steps
+/// completed in within one run, and the number of calls, which the tests of
+/// retries and memoisation assert on.
 struct StepDriver {
     enum Outcome: Equatable {
         case completed(JSON)
