@@ -30,6 +30,7 @@ struct Options {
     var retained = 1_000_000
     var waiting = 10_000
     var sleeping = 10_000
+    var soakRuns = 100_000
 
     init(_ args: [String]) {
         var i = 0
@@ -44,6 +45,7 @@ struct Options {
             case "--retained": retained = Int(args[i + 1]) ?? retained
             case "--waiting": waiting = Int(args[i + 1]) ?? waiting
             case "--sleeping": sleeping = Int(args[i + 1]) ?? sleeping
+            case "--soak-runs": soakRuns = Int(args[i + 1]) ?? soakRuns
             default: break
             }
             i += 2
@@ -58,6 +60,13 @@ defer { try? FileManager.default.removeItem(at: directory) }
 let databasePath = directory.appendingPathComponent("engine.sqlite").path
 
 let client: any HTTPClient = makeClient(options.client)
+
+if options.scenario == "soak" {
+    try await SoakScenario(total: options.soakRuns, inFlight: options.inFlight, directory: directory.path,
+                           synchronous: options.synchronous).run()
+    try? FileManager.default.removeItem(at: directory)
+    exit(0)
+}
 
 if options.scenario != "basic" {
     let scale = ScaleScenarios(options: options, directory: directory.path, client: client)
