@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Holds the queue items in memory ordered by due time and hands each to the
 /// executor when it is due.
@@ -9,11 +10,10 @@ import Foundation
 /// `maxInFlight` run at once and the rest wait their turn in the heap. The
 /// durable copy of every item is in SQLite; this is only the fast index.
 final class Scheduler: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let worker = ConditionThread(name: "engine-scheduler")
+    private var condition: NSCondition { worker.condition }
     private var queue = DueQueue()
     private var inFlight = 0
-    private var running = false
-    private var thread: Thread?
     private let clock: any EngineClock
     private let maxInFlight: Int
     private let dispatch: @Sendable (QueueItem) async -> Void
@@ -25,23 +25,9 @@ final class Scheduler: @unchecked Sendable {
         clock.onAdvance { [weak self] in self?.nudge() }
     }
 
-    func start() {
-        condition.lock()
-        guard !running else { condition.unlock(); return }
-        running = true
-        condition.unlock()
-        let thread = Thread { [weak self] in self?.loop() }
-        thread.name = "engine-scheduler"
-        self.thread = thread
-        thread.start()
-    }
+    func start() { worker.start { [weak self] in self?.loop() } }
 
-    func stop() {
-        condition.lock()
-        running = false
-        condition.broadcast()
-        condition.unlock()
-    }
+    func stop() { worker.stop() }
 
     func add(_ items: [QueueItem]) {
         guard !items.isEmpty else { return }
@@ -51,11 +37,7 @@ final class Scheduler: @unchecked Sendable {
         condition.unlock()
     }
 
-    func nudge() {
-        condition.lock()
-        condition.signal()
-        condition.unlock()
-    }
+    func nudge() { worker.signal() }
 
     var pendingCount: Int { condition.lock(); defer { condition.unlock() }; return queue.count }
 
@@ -64,7 +46,7 @@ final class Scheduler: @unchecked Sendable {
 
     private func loop() {
         condition.lock()
-        while running {
+        while worker.isRunning {
             var due: [QueueItem] = []
             let now = clock.nowMilliseconds()
             while inFlight + due.count < maxInFlight, let item = queue.popDue(now: now) { due.append(item) }

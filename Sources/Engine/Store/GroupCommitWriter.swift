@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import SQLite
 
 /// Runs write transactions on one thread and commits them in groups.
@@ -24,26 +25,19 @@ final class GroupCommitWriter: @unchecked Sendable {
     }
 
     private let db: SQLiteDatabase
-    private let condition = NSCondition()
+    private let worker = ConditionThread(name: "engine-writer")
+    private var condition: NSCondition { worker.condition }
     private var queue: [Job] = []
-    private var running = true
     /// Upper bound on changes per commit, so one commit never holds readers off for long.
     private let maxBatch: Int
 
     init(db: SQLiteDatabase, maxBatch: Int = 256) {
         self.db = db
         self.maxBatch = maxBatch
-        let thread = Thread { [weak self] in self?.loop() }
-        thread.name = "engine-writer"
-        thread.start()
+        worker.start { [weak self] in self?.loop() }
     }
 
-    func stop() {
-        condition.lock()
-        running = false
-        condition.broadcast()
-        condition.unlock()
-    }
+    func stop() { worker.stop() }
 
     /// Runs `body` inside a transaction and returns once it is committed.
     func write<T>(_ body: @escaping () throws -> T) async throws -> T {
@@ -55,7 +49,7 @@ final class GroupCommitWriter: @unchecked Sendable {
                 }
             })
             condition.lock()
-            guard running else {
+            guard worker.isRunning else {
                 condition.unlock()
                 continuation.resume(throwing: EngineRegistrationError("engine is stopping"))
                 return
@@ -70,8 +64,8 @@ final class GroupCommitWriter: @unchecked Sendable {
     private func loop() {
         while true {
             condition.lock()
-            while queue.isEmpty && running { condition.wait() }
-            if queue.isEmpty && !running { condition.unlock(); return }
+            while queue.isEmpty && worker.isRunning { condition.wait() }
+            if queue.isEmpty && !worker.isRunning { condition.unlock(); return }
             let batch = Array(queue.prefix(maxBatch))
             queue.removeFirst(batch.count)
             condition.unlock()
