@@ -25,7 +25,6 @@ struct SoakScenario {
     struct Sample: Sendable { var runs: Int; var rss: Double; var fds: Int; var threads: Int; var db: Double }
 
     func run() async throws {
-        setvbuf(stdout, nil, _IOLBF, 0)   // progress lines appear as they are printed, also into a file
         let client = SocketHTTPClient(configuration: .init(maxIdlePerHost: 256))
         let flaky = FirstAttempts()
         let functions = [
