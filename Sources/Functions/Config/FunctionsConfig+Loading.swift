@@ -82,7 +82,7 @@ extension FunctionsConfig {
         let s = SettingsReader(settings, path: "")
         try s.rejectUnknown(["vaultDir", "systemLogPath", "scratchDir", "databasePath", "memoryLogDir", "nas",
                              "commands", "transcriberModel", "llm", "contentSync", "health", "qdrantURL",
-                             "notifyURL", "commandTimeout", "agentLoop"])
+                             "notifyURL", "commandTimeout", "agentLoop", "mediaInputDirs"])
         let vault = try s.path("vaultDir", xdg) ?? xdg.home + "/Vault"
         let nasReader = try s.object("nas")
         try nasReader.rejectUnknown(["host", "root"])
@@ -141,6 +141,11 @@ extension FunctionsConfig {
             notifyURL: try s.string("notifyURL"),
             commandTimeout: try s.double("commandTimeout") ?? 1800)
         ffmpegCommand = try commands.command("ffmpeg") ?? ["ffmpeg"]
+        extraMediaInputDirs = try (s.strings("mediaInputDirs") ?? []).map { dir in
+            let expanded = xdg.expand(dir)
+            guard expanded.hasPrefix("/") else { throw ConfigError("mediaInputDirs must hold absolute paths or ~/ paths, got \(dir)") }
+            return expanded
+        }
         self.health.tailscaleCommand = try health.command("tailscaleCommand")
         self.health.tailscalePeers = try health.strings("tailscalePeers") ?? []
         agentLoop = try AgentLoopConfig(try s.object("agentLoop"), scratchDir: scratchDir, xdg: xdg)

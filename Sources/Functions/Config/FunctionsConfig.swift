@@ -47,6 +47,19 @@ public struct FunctionsConfig: Sendable, Equatable {
     public var commandTimeout: Double
     /// The agent loop: worktrees, coding tools, checks, merge target.
     public var agentLoop: AgentLoopConfig
+    /// Folders besides the scratch folder and a local archive from which
+    /// `pipeline/transcript.requested` may read its `audioPath` (e.g. a
+    /// recordings folder). Default none.
+    public var extraMediaInputDirs: [String] = []
+
+    /// Where an `audioPath` from event data may point: the scratch folder
+    /// (downloads land there), the archive when it is a local folder, and
+    /// `extraMediaInputDirs`. Anything else (`/etc/…`, a link leading out) is refused.
+    public var mediaInputRoots: [String] {
+        var roots = [scratchDir]
+        if case .local(let root) = nas { roots.append(root) }
+        return roots + extraMediaInputDirs
+    }
 
     public init(vaultDir: String, systemLogPath: String, scratchDir: String, databasePath: String,
                 memoryLogDir: String, nas: NASDestination, ytDlpCommand: [String],
