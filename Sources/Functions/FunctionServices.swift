@@ -67,7 +67,7 @@ public struct FunctionServices: Sendable {
                                             runner: runner, timeout: config.commandTimeout),
             transfer: NASFileTransfer(destination: config.nas, ssh: config.sshCommand, scp: config.scpCommand,
                                       runner: runner, timeout: config.commandTimeout),
-            vault: FileVault(root: config.vaultDir),
+            vault: FileVault(root: config.vaultDir, lockDirectory: config.runDir + "/locks"),
             systemLog: JSONLinesSystemLog(path: config.systemLogPath),
             notifier: config.notifyURL.map { HTTPGatewayNotifier(url: $0, http: http) },
             database: database,

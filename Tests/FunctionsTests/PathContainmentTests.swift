@@ -28,7 +28,7 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: dir.file("vault-link"), withDestinationPath: dir.file("vault"))
         #expect(PathContainment.isInside(dir.file("vault-link/ok.md"), dir.file("vault")))
 
-        let vault = FileVault(root: dir.file("vault"))
+        let vault = FileVault(root: dir.file("vault"), lockDirectory: dir.file("run/locks"))
         #expect(throws: FileEffectError.self) { try vault.write("escape/secret.md", "overwritten") }
         #expect(try dir.read("outside/secret.md") == "secret")
         #expect(try vault.write("notes/new.md", "fine") == dir.file("vault/notes/new.md"))

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything the ported functions need to know about the host: paths, hosts,
 /// commands and models. Nothing here names a person's home directory; every
 /// default is derived at run time from `HOME` and the XDG variables (see
@@ -15,6 +17,9 @@ public struct FunctionsConfig: Sendable, Equatable {
     /// The SQLite file holding observations, dedupe locks and health state.
     /// Default `$XDG_STATE_HOME/joelclaw/functions.sqlite`.
     public var databasePath: String
+    /// Run-time state that must not live in the vault: lock files (`locks/`)
+    /// and the record of spawned process groups. Default `$XDG_STATE_HOME/joelclaw/run`.
+    public var runDir: String
     /// Daily observation logs (`<date>.md`). Default `$HOME/.joelclaw/workspace/memory`.
     public var memoryLogDir: String
     /// Where downloaded videos are archived: `<root>/<year>/<slug>/`.
@@ -71,6 +76,7 @@ public struct FunctionsConfig: Sendable, Equatable {
         self.systemLogPath = systemLogPath
         self.scratchDir = scratchDir
         self.databasePath = databasePath
+        self.runDir = (databasePath as NSString).deletingLastPathComponent + "/run"
         self.memoryLogDir = memoryLogDir
         self.nas = nas
         self.ytDlpCommand = ytDlpCommand

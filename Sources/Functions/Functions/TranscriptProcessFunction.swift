@@ -64,7 +64,7 @@ public enum TranscriptProcessFunction {
                 let grabbed = await FrameGrabber(ffmpeg: config.ffmpegCommand, runner: services.commands).grab(shots, from: video, into: frames)
                 guard !grabbed.isEmpty else { return [] }
                 // Next to the note in the vault (the original wrote under $HOME, not the vault) …
-                let vaultDir = try FileVault(root: services.vault.root).absolutePath("Resources/videos/\(input.slug)")
+                let vaultDir = try FileVault(root: services.vault.root, lockDirectory: services.config.runDir + "/locks").absolutePath("Resources/videos/\(input.slug)")
                 for shot in grabbed {
                     let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(frames)/\(shot.name).jpg"))
                     try AtomicFile.write([UInt8](bytes), to: "\(vaultDir)/\(shot.name).jpg")
