@@ -79,6 +79,23 @@ extension ExternalTools {
             #expect(!FileManager.default.fileExists(atPath: h.dir.file("ran")))
         }
 
+        /// A video whose title has no Latin letters is filed under a hash-named
+        /// folder and note, not under an empty name (which put the note at
+        /// `Resources/videos/.md` and the video in the year folder itself).
+        @Test func nonLatinTitleStillGetsItsOwnFolder() async throws {
+            let dir = try TemporaryDirectory()
+            let ytDlp = try writeScript(dir, "yt-dlp", #"""
+            out=""; while [ $# -gt 0 ]; do case "$1" in --output) out="$2"; shift 2;; *) shift;; esac; done
+            sub="$(dirname "$out")"; sub="${sub%/*}/東京の話"; mkdir -p "$sub"
+            printf '{"title":"東京の話","webpage_url":"https://example.invalid/v"}' > "$sub/東京の話.info.json"
+            printf 'video' > "$sub/東京の話.mp4"
+            """#)
+            let downloader = YtDlpDownloader(command: [ytDlp], runner: ProcessCommandRunner(), timeout: 30)
+            let video = try await downloader.download(url: "https://example.invalid/v", maxQuality: "720", into: dir.file("run"))
+            #expect(video.slug == Slug.make("東京の話") && video.slug.hasPrefix("untitled-"))
+            #expect(video.title == "東京の話")
+        }
+
         /// An LLM command gets its prompt as an operand even when the text starts
         /// with a dash (`echo -n` would otherwise swallow it as an option).
         @Test func llmCommandPromptNeverBecomesAnOption() async throws {
