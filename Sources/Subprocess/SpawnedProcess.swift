@@ -43,57 +43,21 @@ final class SpawnedProcess: @unchecked Sendable {
             if devNull >= 0 { close(devNull) }
         }
 
-        #if canImport(Darwin)
-        var actions: posix_spawn_file_actions_t?
-        var attributes: posix_spawnattr_t?
-        #else
-        var actions = posix_spawn_file_actions_t()
-        var attributes = posix_spawnattr_t()
-        #endif
-        posix_spawn_file_actions_init(&actions)
-        posix_spawnattr_init(&attributes)
-        defer {
-            posix_spawn_file_actions_destroy(&actions)
-            posix_spawnattr_destroy(&attributes)
-        }
-        if devNull >= 0 { posix_spawn_file_actions_adddup2(&actions, devNull, 0) }
-        posix_spawn_file_actions_adddup2(&actions, out.write, 1)
-        posix_spawn_file_actions_adddup2(&actions, err.write, 2)
-        if let dir = command.workingDirectory {
-            let r = PlatformSpawn.addChdir(&actions, dir)
-            guard r == 0 else {
-                close(out.read); close(err.read)
-                throw CommandError.launchFailed(command: command.description, reason: "cannot set working directory: \(String(cString: strerror(r)))")
-            }
-        }
-        // Own process group (pgid = pid), default signal handling and an empty
-        // mask, whatever the worker itself ignores or blocks.
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        sigaddset(&defaults, SIGINT)
-        sigaddset(&defaults, SIGTERM)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var flags = Int32(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
-        _ = PlatformSpawn.closeInheritedDescriptors(&actions, &flags)
-        posix_spawnattr_setflags(&attributes, Int16(flags))
-
-        let envStrings = environment.map { "\($0.key)=\($0.value)" }
-
-        var pid: pid_t = 0
-        let status = withCStrings(command.argv) { argv in
-            withCStrings(envStrings) { envp in
-                posix_spawn(&pid, program, &actions, &attributes, argv, envp)
-            }
-        }
-        guard status == 0 else {
+        let pid: pid_t
+        do {
+            pid = try PlatformSpawn.start(program: program, argv: command.argv,
+                                          environment: environment.map { "\($0.key)=\($0.value)" },
+                                          standardInput: devNull, standardOutput: out.write, standardError: err.write,
+                                          workingDirectory: command.workingDirectory)
+        } catch {
             close(out.read); close(err.read)
-            if status == ETXTBSY { throw SpawnError.busy }
-            throw CommandError.launchFailed(command: command.description, reason: String(cString: strerror(status)))
+            switch error {
+            case .workingDirectory(let e):
+                throw CommandError.launchFailed(command: command.description, reason: "cannot set working directory: \(String(cString: strerror(e)))")
+            case .other(let e):
+                if e == ETXTBSY { throw SpawnError.busy }
+                throw CommandError.launchFailed(command: command.description, reason: String(cString: strerror(e)))
+            }
         }
         return SpawnedProcess(pid: pid, stdoutFD: out.read, stderrFD: err.read, grace: max(0, command.terminationGrace))
     }
@@ -208,11 +172,4 @@ final class SpawnedProcess: @unchecked Sendable {
         }
         return (fds[0], fds[1])
     }
-}
-
-/// Calls `body` with a NULL-terminated C string array that lives for the call.
-private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-    let pointers = strings.map { strdup($0) } + [nil]
-    defer { pointers.forEach { free($0) } }
-    return body(pointers)
 }
