@@ -54,7 +54,11 @@ public struct FunctionServices: Sendable {
     /// (read from the variable the config names, never from a file).
     public static func live(config: FunctionsConfig, http: any HTTPClient,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> FunctionServices {
-        let runner = ProcessCommandRunner()
+        // Programs a killed predecessor left running (macOS has no parent-death
+        // signal) are ended before this worker starts its own.
+        let groups = ProcessGroupRecord(directory: config.runDir + "/process-groups")
+        groups.endLeftovers()
+        let runner = ProcessCommandRunner(groupRecord: groups)
         let database = try FunctionsDatabase(path: config.databasePath)
         let gitCommand = config.gitCommand
         return FunctionServices(

@@ -67,7 +67,7 @@ enum PlatformSpawn {
         sigaddset(&defaults, SIGTERM)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         // POSIX_SPAWN_CLOEXEC_DEFAULT closes everything not named in the file actions.
-        let flags = Int32(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_CLOEXEC_DEFAULT)
+        let flags = Int32(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) | Int32(POSIX_SPAWN_CLOEXEC_DEFAULT)
         posix_spawnattr_setflags(&attributes, Int16(flags))
         var pid: pid_t = 0
         let status = withCStrings(argv) { argv in

@@ -59,3 +59,48 @@ import Testing
         return candidates.map(\.path).first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }
+
+/// The record that lets a restarted worker end the groups its killed
+/// predecessor left running (macOS's substitute for the parent-death signal).
+@Suite struct ProcessGroupRecordTests {
+    @Test func leftoversOfAGoneWorkerAreKilledOnlyWhenTheStartTimeMatches() async throws {
+        let dir = try ScratchDirectory()
+        let record = ProcessGroupRecord(directory: dir.file("groups"))
+        let runner = ProcessCommandRunner(groupRecord: record)
+        let victim = Task { try await runner.run(Command(["sleep", "60"], timeout: 120)) }
+        let bystander = Task { try await runner.run(Command(["sleep", "60"], timeout: 120)) }
+        defer { victim.cancel(); bystander.cancel() }
+
+        // Both groups are written down under this process's own file.
+        var lines: [[UInt64]] = []
+        let deadline = Date().addingTimeInterval(10)
+        while lines.count < 2, Date() < deadline {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.file("groups"))) ?? []
+            lines = files.filter { $0.hasSuffix(".groups") }.flatMap { name in
+                ((try? String(contentsOfFile: dir.file("groups/" + name), encoding: .utf8)) ?? "")
+                    .split(separator: "\n").map { $0.split(separator: " ").compactMap { UInt64($0) } }
+            }
+            if lines.count < 2 { try await Task.sleep(nanoseconds: 10_000_000) }
+        }
+        try #require(lines.count == 2 && lines.allSatisfy { $0.count == 2 })
+        #expect(ProcessGroupRecord(directory: dir.file("groups")).endLeftovers().isEmpty, "a live worker's groups are not touched")
+
+        // Pretend a worker that is gone (no such pid) recorded them; the second
+        // with another start time, as if its pgid had since been reused.
+        let ghost = "\(lines[0][0]) \(lines[0][1])\n\(lines[1][0]) \(lines[1][1] + 1)\n"
+        try ghost.write(toFile: dir.file("groups/4194303-1.groups"), atomically: true, encoding: .utf8)
+        let killed = ProcessGroupRecord(directory: dir.file("groups")).endLeftovers()
+        #expect(killed == [pid_t(lines[0][0])])
+        #expect(!FileManager.default.fileExists(atPath: dir.file("groups/4194303-1.groups")))
+        #expect(isRunning(pid_t(lines[1][0])), "a reused pgid is never signalled")
+        let killedAt = Date()
+        while isRunning(pid_t(lines[0][0])), Date().timeIntervalSince(killedAt) < 2 { try await Task.sleep(nanoseconds: 10_000_000) }
+        #expect(!isRunning(pid_t(lines[0][0])))
+
+        victim.cancel(); bystander.cancel()
+        _ = try? await victim.value
+        _ = try? await bystander.value
+        let remaining = try FileManager.default.contentsOfDirectory(atPath: dir.file("groups"))
+        #expect(remaining.isEmpty, "finished runs are struck from the record: \(remaining)")
+    }
+}
