@@ -96,6 +96,20 @@ extension ExternalTools {
             #expect(video.title == "東京の話")
         }
 
+        /// ffmpeg has no `--`: the video is handed over as `file:<absolute path>`,
+        /// which ffmpeg never reads as an option or another protocol.
+        @Test func ffmpegReadsTheVideoAsAPlainFile() async throws {
+            let dir = try TemporaryDirectory()
+            let ffmpeg = try writeScript(dir, "ffmpeg", #"printf '%s\n' "$@" > "$(dirname "$0")/ffmpeg.argv"; exit 1"#)
+            let grabber = FrameGrabber(ffmpeg: [ffmpeg], runner: ProcessCommandRunner())
+            let shots = await grabber.grab([ScreenshotPlan.Shot(seconds: 3, name: "x")], from: dir.file("concat:a|b.mp4"), into: dir.file("frames"))
+            #expect(shots.isEmpty)
+            let argv = try dir.read("ffmpeg.argv").split(separator: "\n").map(String.init)
+            let input = try #require(argv.firstIndex(of: "-i").map { argv[$0 + 1] })
+            #expect(input == "file:" + dir.file("concat:a|b.mp4"))
+            #expect(argv.last == dir.file("frames/x.jpg"))
+        }
+
         /// An LLM command gets its prompt as an operand even when the text starts
         /// with a dash (`echo -n` would otherwise swallow it as an option).
         @Test func llmCommandPromptNeverBecomesAnOption() async throws {
