@@ -126,6 +126,26 @@ extension ExternalTools {
             #expect(try await fx.git(["log", "-1", "--format=%s"], in: fx.clone) == "feature work\n")
         }
 
+        /// The remote moved on (someone pushed from elsewhere): the sync neither
+        /// commits on a stale branch nor pushes; a detached checkout is refused too.
+        @Test func staleOrDetachedCheckoutCommitsAndPushesNothing() async throws {
+            let (h, fx) = try await Self.setUp()
+            let other = fx.dir.file("other")
+            try await fx.git(["clone", "-q", fx.remote, other], in: fx.dir.path)
+            try await fx.git(["-c", "user.name=o", "-c", "user.email=o@example.invalid", "commit", "-q", "--allow-empty", "-m", "elsewhere"], in: other)
+            try await fx.git(["push", "-q", "origin", "main"], in: other)
+            let before = try await fx.git(["rev-parse", "main"], in: fx.clone)
+
+            let stale = try await h.run("system/content-sync", "content/updated", [:])
+            #expect(stale.outcome.errorMessage?.contains("lacks 1 commit of \"origin/main\"") == true, "\(stale.outcome)")
+            #expect(try await fx.git(["rev-parse", "main"], in: fx.clone) == before)
+            #expect(try await fx.remoteLog().first == "elsewhere")
+
+            try await fx.git(["checkout", "-q", "--detach"], in: fx.clone)
+            let detached = try await h.run("system/adr-sync", "system/adr.edited", [:])
+            #expect(detached.outcome.errorMessage?.contains("a detached HEAD checked out") == true, "\(detached.outcome)")
+        }
+
         @Test func adrSyncCopiesNewAndUpdatedADRsOnlyAndNeverDeletes() async throws {
             let (h, fx) = try await Self.setUp()
             try FileManager.default.createDirectory(atPath: fx.clone + "/apps/web/content/adrs", withIntermediateDirectories: true)
