@@ -28,7 +28,7 @@ final class SystemLogIndex: @unchecked Sendable {
     func catchUp(_ fd: Int32, path: String) throws -> Bool {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw FileEffectError.io(path: path, operation: "stat", errno: errno) }
-        let id = (UInt64(info.st_dev), UInt64(info.st_ino))
+        let id = (UInt64(truncatingIfNeeded: info.st_dev), UInt64(truncatingIfNeeded: info.st_ino))
         let size = Int(info.st_size)
         if identity.map({ $0 != id }) ?? true || size < indexed {
             ids.removeAll()
