@@ -77,7 +77,7 @@ public struct FunctionServices: Sendable {
             database: database,
             observations: SQLiteObservationStore(database: database),
             observationIndex: config.qdrantURL.map { QdrantObservationIndex(baseURL: $0, http: http) },
-            healthChecker: HealthChecker(http: http),
+            healthChecker: HealthChecker(commands: runner, http: http),
             git: { GitCLIRepository(directory: $0, git: gitCommand, runner: runner) },
             now: { Date() })
     }
