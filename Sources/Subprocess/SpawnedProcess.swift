@@ -66,20 +66,28 @@ final class SpawnedProcess: @unchecked Sendable {
     func cancel() {
         lock.lock()
         cancelled = true
-        let done = reaped
         lock.unlock()
-        if !done { stop() }
+        stop()
     }
 
     /// SIGKILL to the group, or SIGTERM first when a grace period is set (the
     /// collecting loop sends SIGKILL once it has passed).
     private func stop() {
-        guard grace > 0 else { kill(-pid, SIGKILL); return }
+        guard grace > 0 else { signalGroup(SIGKILL); return }
         lock.lock()
         let first = terminatedAt == nil
         if first { terminatedAt = Date() }
         lock.unlock()
-        if first { kill(-pid, SIGTERM) }
+        if first { signalGroup(SIGTERM) }
+    }
+
+    /// Signals the group only while its leader is not yet reaped: until then
+    /// the leader's pid, and so the group id, cannot belong to anyone else.
+    /// The reap happens under the same lock, so no signal can reach a group
+    /// id the system has since given to an unrelated program.
+    private func signalGroup(_ signal: Int32) {
+        lock.lock(); defer { lock.unlock() }
+        if !reaped { kill(-pid, signal) }
     }
 
     /// True once a SIGTERM'd group has outlived its grace period.
@@ -103,7 +111,6 @@ final class SpawnedProcess: @unchecked Sendable {
         while !open.isEmpty || exitStatus == nil {
             if exitStatus == nil, let status = reapIfExited() {
                 exitStatus = status
-                kill(-pid, SIGKILL)  // stragglers holding our pipes
                 // A descendant that left the group (setsid) may still hold
                 // them; its output is not worth hanging the step for.
                 drainDeadline = Date().addingTimeInterval(2)
@@ -114,7 +121,7 @@ final class SpawnedProcess: @unchecked Sendable {
                 timedOut = true
                 stop()
             }
-            if exitStatus == nil, graceExpired { kill(-pid, SIGKILL) }
+            if exitStatus == nil, graceExpired { signalGroup(SIGKILL) }
             if open.isEmpty {
                 if exitStatus == nil { usleep(20_000) }
                 continue
@@ -145,9 +152,12 @@ final class SpawnedProcess: @unchecked Sendable {
     }
 
     /// Non-blocking reap; returns the shell-style exit code once the child is gone.
+    /// The exit is first observed without reaping (`WNOWAIT`): while the leader
+    /// is a zombie, stragglers left in its group (holding our pipes) are killed
+    /// with no risk of the group id having been reused; then it is reaped.
     private func reapIfExited() -> Int32? {
-        var status: Int32 = 0
-        let r = waitpid(pid, &status, WNOHANG)
+        var info = siginfo_t()
+        let r = waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT)
         // ECHILD: something else in the process reaped our child (a SIGCHLD
         // set to SIG_IGN, a waitpid(-1)); it is gone, its status unknowable.
         if r == -1 && errno == ECHILD {
@@ -156,8 +166,16 @@ final class SpawnedProcess: @unchecked Sendable {
             lock.unlock()
             return -1
         }
-        guard r == pid else { return nil }
+        #if canImport(Glibc)
+        let exited = info._sifields._sigchld.si_pid
+        #else
+        let exited = info.si_pid
+        #endif
+        guard r == 0, exited == pid else { return nil }
         lock.lock()
+        kill(-pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         reaped = true
         lock.unlock()
         let signal = status & 0x7f

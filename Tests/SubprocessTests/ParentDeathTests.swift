@@ -35,6 +35,22 @@ import Testing
     }
     #endif
 
+    /// A program that exits leaving a background child holding its output: the
+    /// child is killed with the group (while the leader is still unreaped, so
+    /// the group id cannot have been reused) and the run ends at once.
+    @Test func stragglersDieWhenTheProgramExits() async throws {
+        let dir = try ScratchDirectory()
+        let marker = dir.file("straggler.pid")
+        let started = Date()
+        let result = try await ProcessCommandRunner().run(Command(["sh", "-c", "sleep 30 & echo $! > \(marker); echo done"], timeout: 60))
+        #expect(result.stdoutText == "done\n" && result.exitCode == 0)
+        #expect(Date().timeIntervalSince(started) < 10)
+        let pid = try #require(Int32(String(contentsOfFile: marker, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let deadline = Date().addingTimeInterval(1)
+        while isRunning(pid), Date() < deadline { try await Task.sleep(nanoseconds: 10_000_000) }
+        #expect(!isRunning(pid))
+    }
+
     /// Spawning from many tasks at once goes through the one spawn thread
     /// without mixing up results.
     @Test func concurrentSpawnsKeepTheirOwnResults() async throws {
