@@ -10,10 +10,11 @@ import Darwin
 /// signal mask with SIGPIPE/SIGINT/SIGTERM at their defaults, gets exactly the
 /// given standard streams and inherits no other descriptor.
 ///
-/// Linux: fork and exec in a small C helper that also sets `PR_SET_PDEATHSIG`
+/// Linux: vfork and exec in a small C helper that also sets `PR_SET_PDEATHSIG`
 /// (SIGKILL), so the program dies with the worker even when the worker is
 /// killed with SIGKILL. The kernel sends that signal when the *thread* that
-/// forked ends, so every fork happens on `SpawnThread`, which never ends.
+/// started the child ends, so `start` must run on `SpawnThread`, which never
+/// ends (`ProcessCommandRunner` sees to it).
 /// Darwin: `posix_spawn` (there is no parent-death signal); groups left by a
 /// killed worker are ended at the next start from `ProcessGroupRecord`.
 enum PlatformSpawn {
@@ -26,14 +27,11 @@ enum PlatformSpawn {
     static func start(program: String, argv: [String], environment: [String], standardInput: Int32,
                       standardOutput: Int32, standardError: Int32, workingDirectory: String?) throws(Failure) -> pid_t {
         #if canImport(Glibc)
-        let (status, stage, pid): (Int32, Int32, pid_t) = SpawnThread.shared.perform {
-            withCStrings(argv) { argv in
-                withCStrings(environment) { envp in
-                    var pid: pid_t = 0, stage: Int32 = 0
-                    let status = clinux_spawn_dying_with_parent(&pid, &stage, program, argv, envp, standardInput,
-                                                                 standardOutput, standardError, workingDirectory)
-                    return (status, stage, pid)
-                }
+        var pid: pid_t = 0, stage: Int32 = 0
+        let status = withCStrings(argv) { argv in
+            withCStrings(environment) { envp in
+                clinux_spawn_dying_with_parent(&pid, &stage, program, argv, envp, standardInput,
+                                               standardOutput, standardError, workingDirectory)
             }
         }
         guard status == 0 else {

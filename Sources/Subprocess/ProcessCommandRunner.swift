@@ -73,7 +73,12 @@ public struct ProcessCommandRunner: CommandRunner {
         var attempt = 0
         while true {
             do {
+                #if canImport(Glibc)
+                // On the spawn thread, so the child's parent-death signal is tied to a thread that never ends.
+                return try await SpawnThread.shared.run { try SpawnedProcess.spawn(command, program: program, environment: environment) }
+                #else
                 return try SpawnedProcess.spawn(command, program: program, environment: environment)
+                #endif
             } catch SpawnedProcess.SpawnError.busy where attempt < 5 {
                 attempt += 1
                 try? await Task.sleep(nanoseconds: 20_000_000)

@@ -1,15 +1,19 @@
 #if canImport(Glibc)
 import Foundation
 
-/// The one thread that forks every child on Linux. A child's parent-death
-/// signal fires when the thread that forked it ends, not the process; the
+/// The one thread that starts every child on Linux. A child's parent-death
+/// signal fires when the thread that started it ends, not the process; the
 /// Swift concurrency and Dispatch pools retire idle threads, which would kill
 /// a long download midway. This thread is started once and never ends.
+///
+/// Callers await their turn without holding a thread of the concurrency pool
+/// (it has one per core; blocking them while spawns queue would stall every
+/// task in the process).
 final class SpawnThread: @unchecked Sendable {
     static let shared = SpawnThread()
 
     private let condition = NSCondition()
-    private var job: (() -> Void)?
+    private var jobs: [() -> Void] = []
 
     private init() {
         let thread = Thread { [unowned self] in self.loop() }
@@ -17,33 +21,24 @@ final class SpawnThread: @unchecked Sendable {
         thread.start()
     }
 
-    /// Runs `body` on the spawn thread and returns its result; one caller at a time.
-    func perform<R>(_ body: () -> R) -> R {
-        withoutActuallyEscaping(body) { body in
-            let box = ResultBox<R>()
+    /// Runs `body` on the spawn thread, jobs in arrival order.
+    func run<R: Sendable>(_ body: @escaping @Sendable () throws -> R) async throws -> R {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<R, Error>) in
             condition.lock()
-            while job != nil { condition.wait() }
-            job = { box.value = body() }
-            condition.broadcast()
-            while box.value == nil { condition.wait() }
+            jobs.append { continuation.resume(with: Result { try body() }) }
+            condition.signal()
             condition.unlock()
-            return box.value!
         }
     }
 
     private func loop() {
-        condition.lock()
         while true {
-            while job == nil { condition.wait() }
-            let next = job!
-            next()
-            job = nil
-            condition.broadcast()
+            condition.lock()
+            while jobs.isEmpty { condition.wait() }
+            let job = jobs.removeFirst()
+            condition.unlock()
+            job()
         }
     }
-}
-
-private final class ResultBox<R>: @unchecked Sendable {
-    var value: R?
 }
 #endif
