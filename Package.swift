@@ -18,7 +18,7 @@
 //                      serve handler, a pure function HTTPRequest -> HTTPResponse
 //   Engine             the embedded Inngest-compatible engine
 //   Subprocess         runs external programs: own process group, timeouts and
-//                      cancellation kill the whole group (no dependencies)
+//                      cancellation kill the whole group, and programs die with the worker
 //   Ops                inventory, health checks, infra rendering/apply, the joelclaw
 //                      commands (Inngest through the SDK's clients, the engine's key file)
 //   Functions          the ported functions and the effects they use
@@ -40,7 +40,8 @@ let package = Package(
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CTLS", path: "Sources/CTLS", pkgConfig: "libssl",
                        providers: [.apt(["libssl-dev"])]),
-        // epoll and accept4, which Swift's Glibc module leaves out (header only, nothing linked).
+        // epoll, accept4 and fork/exec with a parent-death signal, which Swift's Glibc
+        // module leaves out or Swift cannot call (header only, nothing linked).
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
 
         // libm is linked explicitly: JSON uses no Foundation, and on Linux the
@@ -59,7 +60,9 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "InngestProtocol", dependencies: ["Support", "JSON", "Hashing", "HTTP"]),
         .target(name: "Engine", dependencies: ["Support", "InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite"]),
-        .target(name: "Subprocess"),
+        .target(name: "Subprocess", dependencies: [
+            .target(name: "CLinux", condition: .when(platforms: [.linux])),
+        ]),
         // The worker's runtime metrics (/metrics) and its /health self-report.
         .target(name: "Monitoring", dependencies: ["Support", "HTTP", "JSON", "InngestProtocol"]),
         .target(name: "Ops", dependencies: ["Support", "JSON", "HTTP", "Subprocess", "InngestProtocol", "Engine"]),
@@ -91,6 +94,8 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "OpsTests", dependencies: ["TestSupport", "Ops", "JSON", "HTTP", "Subprocess", "InngestProtocol", "Engine"]),
         .testTarget(name: "SubprocessTests", dependencies: ["Subprocess", "TestSupport"]),
+        // Spawns one program and waits; SubprocessTests kills it with SIGKILL and checks the program died too.
+        .executableTarget(name: "SpawnHarness", dependencies: ["Subprocess"], path: "Tests/SpawnHarness"),
         .testTarget(name: "MonitoringTests", dependencies: ["TestSupport", "Monitoring", "HTTP", "JSON", "InngestProtocol"]),
         .testTarget(name: "WorkerTests", dependencies: ["HTTP", "JSON", "TestSupport"]),
         // The repository's documents against its code (docs/architecture.md's module graph, the README's layout).

@@ -54,7 +54,11 @@ public struct FunctionServices: Sendable {
     /// (read from the variable the config names, never from a file).
     public static func live(config: FunctionsConfig, http: any HTTPClient,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> FunctionServices {
-        let runner = ProcessCommandRunner()
+        // Programs a killed predecessor left running (macOS has no parent-death
+        // signal) are ended before this worker starts its own.
+        let groups = ProcessGroupRecord(directory: config.runDir + "/process-groups")
+        groups.endLeftovers()
+        let runner = ProcessCommandRunner(groupRecord: groups)
         let database = try FunctionsDatabase(path: config.databasePath)
         let gitCommand = config.gitCommand
         return FunctionServices(
@@ -67,13 +71,13 @@ public struct FunctionServices: Sendable {
                                             runner: runner, timeout: config.commandTimeout),
             transfer: NASFileTransfer(destination: config.nas, ssh: config.sshCommand, scp: config.scpCommand,
                                       runner: runner, timeout: config.commandTimeout),
-            vault: FileVault(root: config.vaultDir),
+            vault: FileVault(root: config.vaultDir, lockDirectory: config.runDir + "/locks"),
             systemLog: JSONLinesSystemLog(path: config.systemLogPath),
             notifier: config.notifyURL.map { HTTPGatewayNotifier(url: $0, http: http) },
             database: database,
             observations: SQLiteObservationStore(database: database),
             observationIndex: config.qdrantURL.map { QdrantObservationIndex(baseURL: $0, http: http) },
-            healthChecker: HealthChecker(http: http),
+            healthChecker: HealthChecker(commands: runner, http: http),
             git: { GitCLIRepository(directory: $0, git: gitCommand, runner: runner) },
             now: { Date() })
     }

@@ -12,7 +12,10 @@ import Foundation
 public final class SQLiteDatabase: @unchecked Sendable {
     /// How hard a commit works to reach the disk. `normal` in WAL mode survives
     /// a process crash (`kill -9`) but may lose the last commits on power loss;
-    /// `full` survives power loss too at the cost of an fsync per commit.
+    /// `full` survives power loss too at the cost of an fsync per commit. On
+    /// Apple platforms `full` also turns on `fullfsync` (for commits and WAL
+    /// checkpoints): there a plain fsync only reaches the drive's cache, and
+    /// only `F_FULLFSYNC` makes the drive write it out.
     public enum Synchronous: String, Sendable { case off = "OFF", normal = "NORMAL", full = "FULL" }
 
     public struct Options: Sendable {
@@ -49,6 +52,9 @@ public final class SQLiteDatabase: @unchecked Sendable {
             if options.journalModeWAL && !options.readOnly { try execute("PRAGMA journal_mode=WAL") }
             try execute("PRAGMA foreign_keys=\(options.foreignKeys ? "ON" : "OFF")")
             try execute("PRAGMA synchronous=\(options.synchronous.rawValue)")
+            #if canImport(Darwin)
+            if options.synchronous == .full { try execute("PRAGMA fullfsync=ON; PRAGMA checkpoint_fullfsync=ON") }
+            #endif
         } catch {
             statements.removeAll()
             sqlite3_close_v2(db)

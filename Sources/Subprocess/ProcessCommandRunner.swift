@@ -22,10 +22,15 @@ public struct ProcessCommandRunner: CommandRunner {
     public var environment: [String: String]
     /// Bytes kept per stream; the rest is dropped (a runaway tool must not exhaust memory).
     public var outputLimit: Int
+    /// Where running process groups are written down, so a restarted worker
+    /// can end those its killed predecessor left (see `ProcessGroupRecord`).
+    public var groupRecord: ProcessGroupRecord?
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment, outputLimit: Int = 32 << 20) {
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, outputLimit: Int = 32 << 20,
+                groupRecord: ProcessGroupRecord? = nil) {
         self.environment = environment
         self.outputLimit = outputLimit
+        self.groupRecord = groupRecord
     }
 
     public func run(_ command: Command) async throws -> CommandResult {
@@ -44,11 +49,15 @@ public struct ProcessCommandRunner: CommandRunner {
             throw CommandError.notFound(executable: command.executable)
         }
         let process = try await spawn(command, program: program, environment: environment)
+        let record = groupRecord
+        record?.started(process.pid)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<CommandResult, Error>) in
                 let limit = outputLimit
                 let thread = Thread {
-                    continuation.resume(with: Result { try process.collect(timeout: command.timeout, limit: limit, display: command.description) })
+                    let result = Result { try process.collect(timeout: command.timeout, limit: limit, display: command.description) }
+                    record?.finished(process.pid)
+                    continuation.resume(with: result)
                 }
                 thread.start()
             }
@@ -64,7 +73,12 @@ public struct ProcessCommandRunner: CommandRunner {
         var attempt = 0
         while true {
             do {
+                #if canImport(Glibc)
+                // On the spawn thread, so the child's parent-death signal is tied to a thread that never ends.
+                return try await SpawnThread.shared.run { try SpawnedProcess.spawn(command, program: program, environment: environment) }
+                #else
                 return try SpawnedProcess.spawn(command, program: program, environment: environment)
+                #endif
             } catch SpawnedProcess.SpawnError.busy where attempt < 5 {
                 attempt += 1
                 try? await Task.sleep(nanoseconds: 20_000_000)

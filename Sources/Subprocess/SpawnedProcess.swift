@@ -43,57 +43,21 @@ final class SpawnedProcess: @unchecked Sendable {
             if devNull >= 0 { close(devNull) }
         }
 
-        #if canImport(Darwin)
-        var actions: posix_spawn_file_actions_t?
-        var attributes: posix_spawnattr_t?
-        #else
-        var actions = posix_spawn_file_actions_t()
-        var attributes = posix_spawnattr_t()
-        #endif
-        posix_spawn_file_actions_init(&actions)
-        posix_spawnattr_init(&attributes)
-        defer {
-            posix_spawn_file_actions_destroy(&actions)
-            posix_spawnattr_destroy(&attributes)
-        }
-        if devNull >= 0 { posix_spawn_file_actions_adddup2(&actions, devNull, 0) }
-        posix_spawn_file_actions_adddup2(&actions, out.write, 1)
-        posix_spawn_file_actions_adddup2(&actions, err.write, 2)
-        if let dir = command.workingDirectory {
-            let r = PlatformSpawn.addChdir(&actions, dir)
-            guard r == 0 else {
-                close(out.read); close(err.read)
-                throw CommandError.launchFailed(command: command.description, reason: "cannot set working directory: \(String(cString: strerror(r)))")
-            }
-        }
-        // Own process group (pgid = pid), default signal handling and an empty
-        // mask, whatever the worker itself ignores or blocks.
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        sigaddset(&defaults, SIGINT)
-        sigaddset(&defaults, SIGTERM)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var flags = Int32(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
-        _ = PlatformSpawn.closeInheritedDescriptors(&actions, &flags)
-        posix_spawnattr_setflags(&attributes, Int16(flags))
-
-        let envStrings = environment.map { "\($0.key)=\($0.value)" }
-
-        var pid: pid_t = 0
-        let status = withCStrings(command.argv) { argv in
-            withCStrings(envStrings) { envp in
-                posix_spawn(&pid, program, &actions, &attributes, argv, envp)
-            }
-        }
-        guard status == 0 else {
+        let pid: pid_t
+        do {
+            pid = try PlatformSpawn.start(program: program, argv: command.argv,
+                                          environment: environment.map { "\($0.key)=\($0.value)" },
+                                          standardInput: devNull, standardOutput: out.write, standardError: err.write,
+                                          workingDirectory: command.workingDirectory)
+        } catch {
             close(out.read); close(err.read)
-            if status == ETXTBSY { throw SpawnError.busy }
-            throw CommandError.launchFailed(command: command.description, reason: String(cString: strerror(status)))
+            switch error {
+            case .workingDirectory(let e):
+                throw CommandError.launchFailed(command: command.description, reason: "cannot set working directory: \(String(cString: strerror(e)))")
+            case .other(let e):
+                if e == ETXTBSY { throw SpawnError.busy }
+                throw CommandError.launchFailed(command: command.description, reason: String(cString: strerror(e)))
+            }
         }
         return SpawnedProcess(pid: pid, stdoutFD: out.read, stderrFD: err.read, grace: max(0, command.terminationGrace))
     }
@@ -102,20 +66,28 @@ final class SpawnedProcess: @unchecked Sendable {
     func cancel() {
         lock.lock()
         cancelled = true
-        let done = reaped
         lock.unlock()
-        if !done { stop() }
+        stop()
     }
 
     /// SIGKILL to the group, or SIGTERM first when a grace period is set (the
     /// collecting loop sends SIGKILL once it has passed).
     private func stop() {
-        guard grace > 0 else { kill(-pid, SIGKILL); return }
+        guard grace > 0 else { signalGroup(SIGKILL); return }
         lock.lock()
         let first = terminatedAt == nil
         if first { terminatedAt = Date() }
         lock.unlock()
-        if first { kill(-pid, SIGTERM) }
+        if first { signalGroup(SIGTERM) }
+    }
+
+    /// Signals the group only while its leader is not yet reaped: until then
+    /// the leader's pid, and so the group id, cannot belong to anyone else.
+    /// The reap happens under the same lock, so no signal can reach a group
+    /// id the system has since given to an unrelated program.
+    private func signalGroup(_ signal: Int32) {
+        lock.lock(); defer { lock.unlock() }
+        if !reaped { kill(-pid, signal) }
     }
 
     /// True once a SIGTERM'd group has outlived its grace period.
@@ -139,7 +111,6 @@ final class SpawnedProcess: @unchecked Sendable {
         while !open.isEmpty || exitStatus == nil {
             if exitStatus == nil, let status = reapIfExited() {
                 exitStatus = status
-                kill(-pid, SIGKILL)  // stragglers holding our pipes
                 // A descendant that left the group (setsid) may still hold
                 // them; its output is not worth hanging the step for.
                 drainDeadline = Date().addingTimeInterval(2)
@@ -150,7 +121,7 @@ final class SpawnedProcess: @unchecked Sendable {
                 timedOut = true
                 stop()
             }
-            if exitStatus == nil, graceExpired { kill(-pid, SIGKILL) }
+            if exitStatus == nil, graceExpired { signalGroup(SIGKILL) }
             if open.isEmpty {
                 if exitStatus == nil { usleep(20_000) }
                 continue
@@ -181,9 +152,12 @@ final class SpawnedProcess: @unchecked Sendable {
     }
 
     /// Non-blocking reap; returns the shell-style exit code once the child is gone.
+    /// The exit is first observed without reaping (`WNOWAIT`): while the leader
+    /// is a zombie, stragglers left in its group (holding our pipes) are killed
+    /// with no risk of the group id having been reused; then it is reaped.
     private func reapIfExited() -> Int32? {
-        var status: Int32 = 0
-        let r = waitpid(pid, &status, WNOHANG)
+        var info = siginfo_t()
+        let r = waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT)
         // ECHILD: something else in the process reaped our child (a SIGCHLD
         // set to SIG_IGN, a waitpid(-1)); it is gone, its status unknowable.
         if r == -1 && errno == ECHILD {
@@ -192,8 +166,16 @@ final class SpawnedProcess: @unchecked Sendable {
             lock.unlock()
             return -1
         }
-        guard r == pid else { return nil }
+        #if canImport(Glibc)
+        let exited = info._sifields._sigchld.si_pid
+        #else
+        let exited = info.si_pid
+        #endif
+        guard r == 0, exited == pid else { return nil }
         lock.lock()
+        kill(-pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         reaped = true
         lock.unlock()
         let signal = status & 0x7f
@@ -208,11 +190,4 @@ final class SpawnedProcess: @unchecked Sendable {
         }
         return (fds[0], fds[1])
     }
-}
-
-/// Calls `body` with a NULL-terminated C string array that lives for the call.
-private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-    let pointers = strings.map { strdup($0) } + [nil]
-    defer { pointers.forEach { free($0) } }
-    return body(pointers)
 }

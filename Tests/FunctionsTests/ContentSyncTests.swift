@@ -45,6 +45,8 @@ extension ExternalTools {
               new: new-find.md
               deleted: old-find.md
 
+            Joelclaw-Sync: content
+
 
             """)
             let published = try FileManager.default.contentsOfDirectory(atPath: fx.clone + "/apps/web/content/adrs").sorted()
@@ -63,25 +65,85 @@ extension ExternalTools {
             #expect(try await fx.remoteLog().first == "sync: vault content (1 file)")
         }
 
-        /// The push fails (no such remote): the step is retried once, then the run
-        /// fails with git's message. The commit it made is not repeated later:
-        /// the next run (remote fixed) pushes it without committing again.
-        @Test func failedPushIsRetriedAndLaterPushedWithoutASecondCommit() async throws {
-            let (broken, fx) = try await Self.setUp(remote: "nowhere")
-            let failed = try await broken.run("system/content-sync", "content/updated", [:])
+        /// The remote refuses the push (a pre-receive hook): the step is retried
+        /// once, then the run fails with git's message. The commit it made is not
+        /// repeated later: the next run (remote accepting again) pushes that same
+        /// commit without committing again.
+        @Test func rejectedPushIsRetriedAndLaterPushedWithoutASecondCommit() async throws {
+            let (h, fx) = try await Self.setUp()
+            let hook = fx.remote + "/hooks/pre-receive"
+            try "#!/bin/sh\necho 'refused by hook' >&2\nexit 1\n".write(toFile: hook, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook)
+            let failed = try await h.run("system/content-sync", "content/updated", [:])
             #expect(failed.stepErrors["git-commit-push"] == 2)
-            #expect(failed.outcome.errorMessage?.contains("nowhere") == true)
+            #expect(failed.outcome.errorMessage?.contains("refused by hook") == true, "\(failed.outcome)")
             #expect(try await fx.remoteLog().count == 2)
-            let localCommits = try await fx.git(["log", "--format=%s"], in: fx.clone).split(separator: "\n")
+            let localCommits = try await fx.git(["log", "--format=%s", "main"], in: fx.clone).split(separator: "\n")
             #expect(localCommits.first == "sync: vault content (4 files)")
+            #expect(localCommits.count == 3, "one commit, not one per attempt")
 
-            let fixed = try FunctionsHarness { c, _ in c.contentSync.repoDir = fx.clone }
-            try? FileManager.default.removeItem(atPath: fixed.config.vaultDir)
-            try FileManager.default.copyItem(atPath: broken.config.vaultDir, toPath: fixed.config.vaultDir)
-            let retried = try await fixed.run("system/content-sync", "content/updated", [:])
-            #expect(retried.outcome.output?["committed"] == false)
+            try FileManager.default.removeItem(atPath: hook)
+            let retried = try await h.run("system/content-sync", "content/updated", [:])
+            #expect(retried.outcome.output?["committed"] == false, "\(retried.outcome)")
             #expect(retried.outcome.output?["pushed"] == true)
             #expect(try await fx.remoteLog() == ["sync: vault content (4 files)", "publish old find", "init"])
+        }
+
+        /// A commit made by hand in the checkout is never published by a sync:
+        /// both functions stop with an error naming it, commit nothing and push nothing.
+        @Test func handMadeLocalCommitIsNotPushedAlong() async throws {
+            let (h, fx) = try await Self.setUp()
+            try "private draft\n".write(toFile: fx.clone + "/draft.txt", atomically: true, encoding: .utf8)
+            try await fx.git(["add", "draft.txt"], in: fx.clone)
+            try await fx.git(["commit", "-q", "-m", "hand-made draft"], in: fx.clone)
+            let before = try await fx.git(["rev-parse", "main"], in: fx.clone)
+
+            for (function, event) in [("system/content-sync", "content/updated"), ("system/adr-sync", "system/adr.edited")] {
+                let run = try await h.run(function, event, [:])
+                #expect(run.outcome.output == nil, "\(function): \(run.outcome)")
+                let message = run.outcome.errorMessage ?? ""
+                #expect(message.contains("hand-made draft") && message.contains("nothing committed or pushed"), "\(function): \(message)")
+            }
+            #expect(try await fx.remoteLog() == ["publish old find", "init"], "the remote never saw the draft")
+            #expect(try await fx.git(["rev-parse", "main"], in: fx.clone) == before, "no sync commit on top of it either")
+        }
+
+        /// A checkout left on a feature branch: nothing is copied into it,
+        /// nothing committed, and neither the feature branch nor `main` is pushed.
+        @Test func featureBranchCheckoutPushesNothing() async throws {
+            let (h, fx) = try await Self.setUp()
+            try await fx.git(["checkout", "-q", "-b", "feature"], in: fx.clone)
+            try "wip\n".write(toFile: fx.clone + "/wip.md", atomically: true, encoding: .utf8)
+            try await fx.git(["add", "wip.md"], in: fx.clone)
+            try await fx.git(["commit", "-q", "-m", "feature work"], in: fx.clone)
+
+            let run = try await h.run("system/content-sync", "content/updated", [:])
+            let message = run.outcome.errorMessage ?? ""
+            #expect(message.contains("branch \"feature\"") && message.contains("not \"main\""), "\(run.outcome)")
+            #expect(try await fx.remoteLog() == ["publish old find", "init"])
+            #expect(try await fx.git(["branch", "-r", "--list", "origin/feature"], in: fx.clone).isEmpty)
+            #expect(!FileManager.default.fileExists(atPath: fx.clone + "/apps/web/content/adrs"), "nothing copied into the feature checkout")
+            #expect(try await fx.git(["log", "-1", "--format=%s"], in: fx.clone) == "feature work\n")
+        }
+
+        /// The remote moved on (someone pushed from elsewhere): the sync neither
+        /// commits on a stale branch nor pushes; a detached checkout is refused too.
+        @Test func staleOrDetachedCheckoutCommitsAndPushesNothing() async throws {
+            let (h, fx) = try await Self.setUp()
+            let other = fx.dir.file("other")
+            try await fx.git(["clone", "-q", fx.remote, other], in: fx.dir.path)
+            try await fx.git(["-c", "user.name=o", "-c", "user.email=o@example.invalid", "commit", "-q", "--allow-empty", "-m", "elsewhere"], in: other)
+            try await fx.git(["push", "-q", "origin", "main"], in: other)
+            let before = try await fx.git(["rev-parse", "main"], in: fx.clone)
+
+            let stale = try await h.run("system/content-sync", "content/updated", [:])
+            #expect(stale.outcome.errorMessage?.contains("lacks 1 commit of \"origin/main\"") == true, "\(stale.outcome)")
+            #expect(try await fx.git(["rev-parse", "main"], in: fx.clone) == before)
+            #expect(try await fx.remoteLog().first == "elsewhere")
+
+            try await fx.git(["checkout", "-q", "--detach"], in: fx.clone)
+            let detached = try await h.run("system/adr-sync", "system/adr.edited", [:])
+            #expect(detached.outcome.errorMessage?.contains("a detached HEAD checked out") == true, "\(detached.outcome)")
         }
 
         @Test func adrSyncCopiesNewAndUpdatedADRsOnlyAndNeverDeletes() async throws {
@@ -90,6 +152,7 @@ extension ExternalTools {
             try "# retired\n".write(toFile: fx.clone + "/apps/web/content/adrs/0002-retired.md", atomically: true, encoding: .utf8)
             try await fx.git(["add", "-A"], in: fx.clone)
             try await fx.git(["commit", "-q", "-m", "retired adr"], in: fx.clone)
+            try await fx.git(["push", "-q", "origin", "main"], in: fx.clone)  // published by hand, then removed from the vault
 
             let first = try await h.run("system/adr-sync", "system/adr.edited", [:])
             let output = try #require(first.outcome.output, "\(first.outcome)")

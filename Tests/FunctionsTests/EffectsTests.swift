@@ -43,7 +43,7 @@ import TestSupport
 
     @Test func vaultWritesAtomicallyAndRefusesPathsOutsideItsRoot() throws {
         let dir = try TemporaryDirectory()
-        let vault = FileVault(root: dir.path)
+        let vault = FileVault(root: dir.file("vault"), lockDirectory: dir.file("run/locks"))
         let path = try vault.write("Resources/videos/a.md", "héllo\n")
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data("héllo\n".utf8))
         #expect(try vault.read("missing.md") == nil)
@@ -51,8 +51,49 @@ import TestSupport
         try vault.update("Daily/d.md") { ($0 ?? "") + "line\n" }
         try vault.update("Daily/d.md") { ($0 ?? "") + "line\n" }
         #expect(try vault.read("Daily/d.md") == "line\nline\n")
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.file("Resources/videos"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.file("vault/Resources/videos"))
         #expect(leftovers == ["a.md"])
+    }
+
+    /// Locks for read-modify-write updates live in the lock folder, one per
+    /// note whatever the path's spelling, never beside the note in the vault.
+    @Test func vaultUpdatesLeaveNoLockFilesInTheVault() throws {
+        let dir = try TemporaryDirectory()
+        let vault = FileVault(root: dir.file("vault"), lockDirectory: dir.file("run/locks"))
+        try vault.update("Daily/d.md") { ($0 ?? "") + "a\n" }
+        try vault.update("Daily/../Daily/d.md") { ($0 ?? "") + "b\n" }
+        try vault.update("Daily/e.md") { _ in "e\n" }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("vault/Daily")).sorted() == ["d.md", "e.md"])
+        let locks = try FileManager.default.contentsOfDirectory(atPath: dir.file("run/locks")).sorted()
+        #expect(locks.count == 2 && locks.allSatisfy { $0.hasSuffix(".lock") && $0.count == 37 }, "\(locks)")
+        #expect(try vault.read("Daily/d.md") == "a\nb\n")
+    }
+
+    /// An append reads only what other writers added since this process last
+    /// looked, yet still never duplicates their ids; a replaced file is read again.
+    @Test func systemLogAppendDoesNotRereadTheFile() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("log.jsonl")
+        let existing = (0..<5000).map { #"{"timestamp":"t","action":"a","tool":"t","detail":"padding padding padding","id":"old-\#($0)"}"# }
+        try dir.write("log.jsonl", existing.joined(separator: "\n") + "\n")
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
+        let log = JSONLinesSystemLog(path: path)
+        func entry(_ id: String) -> SystemLogEntry { SystemLogEntry(id: id, timestamp: "t", action: "a", tool: "t", detail: "d") }
+
+        #expect(try !log.append(entry("old-4999")), "ids already in the file are found")
+        #expect(log.index.bytesRead == size, "the first append reads the file once")
+        for i in 0..<50 { #expect(try log.append(entry("new-\(i)"))) }
+        #expect(log.index.bytesRead == size, "its own appends need no reading")
+
+        let other = JSONLinesSystemLog(path: path)  // another process, in effect
+        #expect(try other.append(entry("from-other")))
+        let otherLine = JSONLinesSystemLog.render(entry("from-other")).serializedBytes().count + 1
+        #expect(try !log.append(entry("from-other")), "the other writer's id is seen")
+        #expect(log.index.bytesRead == size + otherLine, "only the other writer's line was read")
+
+        try FileManager.default.removeItem(atPath: path)  // rotated away
+        #expect(try log.append(entry("old-1")), "a new file starts a new index")
+        #expect(try dir.read("log.jsonl").split(separator: "\n").count == 1)
     }
 
     @Test func observationStoreMergesNearDuplicatesSearchesAndReplaysBatches() throws {

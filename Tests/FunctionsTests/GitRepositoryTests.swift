@@ -51,13 +51,40 @@ extension ExternalTools {
             let commit = try await repo.commit(["content"], message: "sync: vault content (1 file)")
             #expect(commit != nil)
             #expect(try await repo.commit(["content"], message: "again") == nil)
-            #expect(try await repo.unpushedCommits(remote: "origin", branch: "main") == 1)
+            let ahead = try #require(try await repo.compare(remote: "origin", branch: "main"))
+            #expect(ahead.ahead.map(\.subject) == ["sync: vault content (1 file)"] && ahead.behind == 0)
             try await repo.push(remote: "origin", branch: "main")
             try await repo.push(remote: "origin", branch: "main")
-            #expect(try await repo.unpushedCommits(remote: "origin", branch: "main") == 0)
+            #expect(try await repo.compare(remote: "origin", branch: "main") == BranchComparison(ahead: [], behind: 0))
             #expect(try await fx.remoteLog() == ["sync: vault content (1 file)", "init"])
             // The manual staging is untouched and uncommitted.
             #expect(try await fx.git(["diff", "--cached", "--name-only"], in: fx.clone) == "other.txt\n")
+        }
+
+        /// The push names the local branch, not `HEAD`: from a feature checkout it
+        /// publishes `main` as it is, never the feature's commits as `main`.
+        @Test func pushSendsTheNamedBranchNotTheCheckout() async throws {
+            let fx = try await GitFixture()
+            let repo = GitCLIRepository(directory: fx.clone, runner: fx.runner)
+            #expect(try await repo.currentBranch() == "main")
+            try await fx.git(["checkout", "-q", "-b", "feature"], in: fx.clone)
+            try await fx.git(["commit", "-q", "--allow-empty", "-m", "feature work"], in: fx.clone)
+            #expect(try await repo.currentBranch() == "feature")
+            try await repo.push(remote: "origin", branch: "main")
+            #expect(try await fx.remoteLog() == ["init"])
+
+            try await fx.git(["push", "-q", "origin", "feature:main"], in: fx.clone)  // someone else moves the remote on
+            try await repo.fetch(remote: "origin", branch: "main")
+            try await fx.git(["checkout", "-q", "main"], in: fx.clone)
+            #expect(try await repo.compare(remote: "origin", branch: "main") == BranchComparison(ahead: [], behind: 1))
+        }
+
+        @Test func trailerMarksSyncCommitsOnly() {
+            let marked = ContentPublisher.withTrailer("sync: update ADRs from Vault\n\n", kind: "adr")
+            #expect(marked == "sync: update ADRs from Vault\n\nJoelclaw-Sync: adr\n")
+            #expect(ContentPublisher.isSyncCommit(marked))
+            #expect(!ContentPublisher.isSyncCommit("hand-made\n\nmentions Joelclaw-Sync: adr in the body\n\nSigned-off-by: x"))
+            #expect(!ContentPublisher.isSyncCommit("Joelclaw-Sync: content"), "a subject line is no trailer")
         }
 
         @Test func failingPushReportsGitsError() async throws {

@@ -40,7 +40,7 @@ extension ExternalTools {
                 "source": "youtube", "title": "Some Talk", "slug": "some-talk",
                 "audioPath": .string(tmpDir + "/Some Talk/Some Talk.mp4"), "channel": "Conf", "publishedDate": "2026-02-10",
                 "duration": "01:02:05", "sourceUrl": "https://www.youtube.com/watch?v=abc",
-                "nasPath": "/volume1/video/2026/some-talk", "tmpDir": .string(tmpDir),
+                "nasPath": .string(h.config.nas.root + "/2026/some-talk"), "tmpDir": .string(tmpDir),
             ]))
             #expect(runs.map(\.function) == ["transcript-process", "system-logger", "content-summarize", "system-logger",
                                              "system-logger", "system-logger"])
@@ -56,7 +56,7 @@ extension ExternalTools {
             channel: Conf
             published: 2026-02-10
             duration: "01:02:05"
-            nas_path: /volume1/video/2026/some-talk
+            nas_path: \(h.config.nas.root)/2026/some-talk
             transcribed: 2026-02-16
             tags:
               - video
@@ -132,9 +132,9 @@ extension ExternalTools {
             let h = try FunctionsHarness({ c, dir in
                 c.transcriberCommand = [try writeScript(dir, "broken-whisper.sh", "echo 'model weights missing' >&2; exit 3")]
             })
-            try h.dir.write("audio.mp4", "x")
+            try h.dir.write("scratch/audio.mp4", "x")
             let report = try await h.run("transcript-process", "pipeline/transcript.requested",
-                                         ["source": "podcast", "title": "Ep", "slug": "ep", "audioPath": .string(h.dir.file("audio.mp4"))])
+                                         ["source": "podcast", "title": "Ep", "slug": "ep", "audioPath": .string(h.dir.file("scratch/audio.mp4"))])
             #expect(report.stepErrors["transcribe"] == 3)
             let message = try #require(report.outcome.errorMessage)
             #expect(message.contains("exited with status 3") && message.contains("model weights missing"))
@@ -191,12 +191,13 @@ extension ExternalTools {
                     {"start":4.0,"end":8.0,"text":" Kubernetes cluster nodes talk to Redis."},{"start":8.0,"end":10.0,"text":" Questions?"}]}
                     """)]
             }, now: { Self.fixedNow })
+            try FileManager.default.createDirectory(atPath: h.config.scratchDir, withIntermediateDirectories: true)
             try await ProcessCommandRunner().runChecked(Command([
                 "ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=duration=10:size=160x120:rate=5", "-c:v", "libx264",
-                "-pix_fmt", "yuv420p", h.dir.file("talk.mp4"),
+                "-pix_fmt", "yuv420p", h.config.scratchDir + "/talk.mp4",
             ], timeout: 60))
             let report = try await h.run("transcript-process", "pipeline/transcript.requested", [
-                "source": "youtube", "title": "Bus Talk", "slug": "bus-talk", "audioPath": .string(h.dir.file("talk.mp4")),
+                "source": "youtube", "title": "Bus Talk", "slug": "bus-talk", "audioPath": .string(h.config.scratchDir + "/talk.mp4"),
                 "nasPath": .string(h.config.nas.root + "/2026/bus-talk"),
             ])
             #expect(report.outcome.output?["status"] == "processed", "\(report.outcome)")

@@ -12,6 +12,19 @@ import Testing
         #expect(Slug.make("Ünïcode only ✨") == "ncode-only")
     }
 
+    /// Titles with no Latin letters or digits still name a file: a short hash,
+    /// stable per title and different between titles.
+    @Test func titlesThatSlugToNothingGetAStableUniqueName() {
+        let titles = ["東京の話", "大阪の話", "Привет мир", "🚀✨", "!!! ???", "", "-", "   "]
+        let slugs = titles.map(Slug.make)
+        for slug in slugs {
+            #expect(slug.hasPrefix("untitled-") && slug.count == 21, "\(slug)")
+            #expect(slug.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+        }
+        #expect(Set(slugs).count == titles.count, "no two titles share a slug")
+        #expect(Slug.make("東京の話") == slugs[0], "stable across calls")
+    }
+
     @Test func infoJSONFixtureGivesTheSpecifiedValues() throws {
         let info = try VideoInfo(infoJSON: Array(#"{"title":"Some Talk","channel":"Conf","uploader":"conf-uploader","upload_date":"20260210","duration":3725,"webpage_url":"https://www.youtube.com/watch?v=abc"}"#.utf8),
                                  requestedURL: "http://127.0.0.1/x")

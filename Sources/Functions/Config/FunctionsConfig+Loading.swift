@@ -18,6 +18,7 @@ extension FunctionsConfig {
     /// | `JOELCLAW_SYSTEM_LOG` | `systemLogPath` |
     /// | `JOELCLAW_SCRATCH_DIR` | `scratchDir` |
     /// | `JOELCLAW_FUNCTIONS_DB` | `databasePath` |
+    /// | `JOELCLAW_RUN_DIR` | `runDir` |
     /// | `JOELCLAW_MEMORY_DIR` | `memoryLogDir` |
     /// | `JOELCLAW_NAS_HOST`, `JOELCLAW_NAS_ROOT` | `nas` (a host makes it an SSH destination) |
     /// | `JOELCLAW_YTDLP`, `JOELCLAW_TRANSCRIBER` | command argv, split on spaces |
@@ -31,6 +32,7 @@ extension FunctionsConfig {
         ("JOELCLAW_SYSTEM_LOG", ["systemLogPath"], false),
         ("JOELCLAW_SCRATCH_DIR", ["scratchDir"], false),
         ("JOELCLAW_FUNCTIONS_DB", ["databasePath"], false),
+        ("JOELCLAW_RUN_DIR", ["runDir"], false),
         ("JOELCLAW_MEMORY_DIR", ["memoryLogDir"], false),
         ("JOELCLAW_NAS_HOST", ["nas", "host"], false),
         ("JOELCLAW_NAS_ROOT", ["nas", "root"], false),
@@ -82,7 +84,7 @@ extension FunctionsConfig {
         let s = SettingsReader(settings, path: "")
         try s.rejectUnknown(["vaultDir", "systemLogPath", "scratchDir", "databasePath", "memoryLogDir", "nas",
                              "commands", "transcriberModel", "llm", "contentSync", "health", "qdrantURL",
-                             "notifyURL", "commandTimeout", "agentLoop"])
+                             "notifyURL", "commandTimeout", "agentLoop", "mediaInputDirs", "runDir"])
         let vault = try s.path("vaultDir", xdg) ?? xdg.home + "/Vault"
         let nasReader = try s.object("nas")
         try nasReader.rejectUnknown(["host", "root"])
@@ -141,6 +143,12 @@ extension FunctionsConfig {
             notifyURL: try s.string("notifyURL"),
             commandTimeout: try s.double("commandTimeout") ?? 1800)
         ffmpegCommand = try commands.command("ffmpeg") ?? ["ffmpeg"]
+        runDir = try s.path("runDir", xdg) ?? xdg.stateHome + "/joelclaw/run"
+        extraMediaInputDirs = try (s.strings("mediaInputDirs") ?? []).map { dir in
+            let expanded = xdg.expand(dir)
+            guard expanded.hasPrefix("/") else { throw ConfigError("mediaInputDirs must hold absolute paths or ~/ paths, got \(dir)") }
+            return expanded
+        }
         self.health.tailscaleCommand = try health.command("tailscaleCommand")
         self.health.tailscalePeers = try health.strings("tailscalePeers") ?? []
         agentLoop = try AgentLoopConfig(try s.object("agentLoop"), scratchDir: scratchDir, xdg: xdg)

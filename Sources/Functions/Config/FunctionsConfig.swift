@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything the ported functions need to know about the host: paths, hosts,
 /// commands and models. Nothing here names a person's home directory; every
 /// default is derived at run time from `HOME` and the XDG variables (see
@@ -15,6 +17,9 @@ public struct FunctionsConfig: Sendable, Equatable {
     /// The SQLite file holding observations, dedupe locks and health state.
     /// Default `$XDG_STATE_HOME/joelclaw/functions.sqlite`.
     public var databasePath: String
+    /// Run-time state that must not live in the vault: lock files (`locks/`)
+    /// and the record of spawned process groups. Default `$XDG_STATE_HOME/joelclaw/run`.
+    public var runDir: String
     /// Daily observation logs (`<date>.md`). Default `$HOME/.joelclaw/workspace/memory`.
     public var memoryLogDir: String
     /// Where downloaded videos are archived: `<root>/<year>/<slug>/`.
@@ -47,6 +52,19 @@ public struct FunctionsConfig: Sendable, Equatable {
     public var commandTimeout: Double
     /// The agent loop: worktrees, coding tools, checks, merge target.
     public var agentLoop: AgentLoopConfig
+    /// Folders besides the scratch folder and a local archive from which
+    /// `pipeline/transcript.requested` may read its `audioPath` (e.g. a
+    /// recordings folder). Default none.
+    public var extraMediaInputDirs: [String] = []
+
+    /// Where an `audioPath` from event data may point: the scratch folder
+    /// (downloads land there), the archive when it is a local folder, and
+    /// `extraMediaInputDirs`. Anything else (`/etc/…`, a link leading out) is refused.
+    public var mediaInputRoots: [String] {
+        var roots = [scratchDir]
+        if case .local(let root) = nas { roots.append(root) }
+        return roots + extraMediaInputDirs
+    }
 
     public init(vaultDir: String, systemLogPath: String, scratchDir: String, databasePath: String,
                 memoryLogDir: String, nas: NASDestination, ytDlpCommand: [String],
@@ -58,6 +76,7 @@ public struct FunctionsConfig: Sendable, Equatable {
         self.systemLogPath = systemLogPath
         self.scratchDir = scratchDir
         self.databasePath = databasePath
+        self.runDir = (databasePath as NSString).deletingLastPathComponent + "/run"
         self.memoryLogDir = memoryLogDir
         self.nas = nas
         self.ytDlpCommand = ytDlpCommand

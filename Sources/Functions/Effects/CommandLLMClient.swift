@@ -2,7 +2,9 @@ import Subprocess
 /// Asks a command-line agent (`pi -p --no-session`, `claude -p`, …): the
 /// system prompt and the prompt, separated by a blank line, are the last
 /// argument; the trimmed stdout is the answer. Arguments go to the program
-/// directly (no shell), so prompt text is never interpreted.
+/// directly (no shell), so prompt text is never interpreted; a text that
+/// starts with `-` gets a leading space so no tool can take it for an option
+/// (agents differ in whether they accept `--`).
 public struct CommandLLMClient: LLMClient {
     let command: [String]
     let runner: any CommandRunner
@@ -15,7 +17,8 @@ public struct CommandLLMClient: LLMClient {
     }
 
     public func complete(_ request: LLMRequest) async throws -> String {
-        let text = [request.system, request.prompt].compactMap { $0 }.joined(separator: "\n\n")
+        let joined = [request.system, request.prompt].compactMap { $0 }.joined(separator: "\n\n")
+        let text = joined.hasPrefix("-") ? " " + joined : joined
         let result: CommandResult
         do {
             result = try await runner.run(Command(command + [text], environment: ["TERM": "dumb", "NO_COLOR": "1"], timeout: timeout))

@@ -59,11 +59,29 @@ public enum ContentSyncError: Error, Sendable, Equatable, CustomStringConvertibl
     case missingSource(String)
     /// A path outside the configured content directories would have been committed.
     case unsafePaths([String])
+    /// The checkout is on another branch (nil: detached) than the one published.
+    case wrongBranch(repository: String, expected: String, actual: String?)
+    /// The remote has no such branch (nothing to compare the local commits with).
+    case noRemoteBranch(remote: String, branch: String)
+    /// The remote has commits the local branch lacks; pushing would be refused or lose them.
+    case behindRemote(remote: String, branch: String, commits: Int)
+    /// Local commits the sync did not make (`id subject`), which a push would publish.
+    case foreignCommits(branch: String, commits: [String])
 
     public var description: String {
         switch self {
         case .missingSource(let s): return "content source \(s) does not exist"
         case .unsafePaths(let p): return "refusing to commit paths outside the content directories: \(p.joined(separator: ", "))"
+        case .wrongBranch(let repo, let expected, let actual):
+            return "\(repo) has \(actual.map { "branch \"\($0)\"" } ?? "a detached HEAD") checked out, not \"\(expected)\": "
+                + "nothing synced, committed or pushed; check out \"\(expected)\" to resume"
+        case .noRemoteBranch(let remote, let branch):
+            return "remote \"\(remote)\" has no branch \"\(branch)\": nothing committed or pushed"
+        case .behindRemote(let remote, let branch, let n):
+            return "\"\(branch)\" lacks \(n) commit\(n == 1 ? "" : "s") of \"\(remote)/\(branch)\": nothing committed or pushed; pull first"
+        case .foreignCommits(let branch, let commits):
+            return "\"\(branch)\" has local commits the sync did not make (\(commits.joined(separator: "; "))): "
+                + "nothing committed or pushed; push or remove them by hand"
         }
     }
 }

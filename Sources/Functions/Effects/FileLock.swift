@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -11,7 +12,23 @@ import Darwin
 /// update the same file: the system log and the daily logs. `flock` is
 /// advisory, per open file description, and released by the kernel if the
 /// worker dies mid-write, so a crash never leaves the file locked.
+///
+/// A file replaced by rename (a vault note) cannot be its own lock: the lock
+/// is a separate file, kept in a lock folder outside the vault and named by a
+/// hash of the note's path, so no `.lock` files appear beside notes.
 enum FileLock {
+    /// Locks `path` through `<lockDirectory>/<hash of path>.lock`.
+    static func withExclusiveLock<R>(for path: String, in lockDirectory: String, _ body: () throws -> R) throws -> R {
+        try withExclusiveLock(on: lockFile(for: path, in: lockDirectory)) { _ in try body() }
+    }
+
+    /// The lock file for `path`: the same for every spelling of it (`..`, links).
+    static func lockFile(for path: String, in lockDirectory: String) -> String {
+        let key = Digest.sha256Hex(PathContainment.resolved(path))
+        return lockDirectory + "/" + key.prefix(32) + ".lock"
+    }
+
+
     static func withExclusiveLock<R>(on path: String, _ body: (Int32) throws -> R) throws -> R {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
@@ -23,23 +40,6 @@ enum FileLock {
         }
         defer { flock(fd, LOCK_UN) }
         return try body(fd)
-    }
-
-    /// The whole content of an open file (from offset 0, independent of the append position).
-    static func readAll(_ fd: Int32, path: String) throws -> [UInt8] {
-        var result = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        var offset: off_t = 0
-        while true {
-            let n = pread(fd, &buffer, buffer.count, offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileEffectError.io(path: path, operation: "read", errno: errno)
-            }
-            if n == 0 { return result }
-            result.append(contentsOf: buffer[0..<n])
-            offset += off_t(n)
-        }
     }
 
     /// Writes every byte (retrying short writes) and flushes to disk.

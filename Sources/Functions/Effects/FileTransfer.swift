@@ -44,12 +44,38 @@ public struct NASFileTransfer: FileTransfer {
             try FileManager.default.createDirectory(atPath: remoteDirectory, withIntermediateDirectories: true)
             return remoteDirectory
         case .ssh(let host, _):
+            // scp's older protocol hands the remote path to the remote shell, so
+            // only plainly safe characters are sent at all.
+            guard Self.isPlainRemotePath(remoteDirectory) else { throw FileTransferError.unsafeRemotePath(remoteDirectory) }
             let options = ["-o", "BatchMode=yes"]
-            try await runner.runChecked(Command(ssh + options + [host, "mkdir -p -- " + Command.shellQuoted(remoteDirectory)], timeout: 60))
+            // `--` before the operands: neither the host nor a file name can become an option.
+            try await runner.runChecked(Command(ssh + options + ["--", host, "mkdir -p -- " + Command.shellQuoted(remoteDirectory)],
+                                                timeout: 60))
             if !files.isEmpty {
-                try await runner.runChecked(Command(scp + options + ["-p", "-q"] + files + ["\(host):\(remoteDirectory)/"], timeout: timeout))
+                try await runner.runChecked(Command(scp + options + ["-p", "-q", "--"] + files + ["\(host):\(remoteDirectory)/"],
+                                                    timeout: timeout))
             }
             return "\(host):\(remoteDirectory)"
+        }
+    }
+}
+
+extension NASFileTransfer {
+    /// Absolute and made only of characters a shell takes literally (what
+    /// `Command.shellQuoted` leaves unquoted): nothing a remote shell would split,
+    /// expand or run.
+    static func isPlainRemotePath(_ path: String) -> Bool {
+        path.hasPrefix("/") && Command.shellQuoted(path) == path
+    }
+}
+
+public enum FileTransferError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unsafeRemotePath(String)
+
+    public var description: String {
+        switch self {
+        case .unsafeRemotePath(let p): return "refusing to copy to \(p): an archive path on an SSH host must be absolute and plain "
+            + "(letters, digits and - _ . / = : @ % + , only)"
         }
     }
 }

@@ -6,6 +6,16 @@ import SQLite
 /// the agent loop's state.
 /// This is the state the original kept in Redis and Typesense. The schema
 /// lives here, versioned with `PRAGMA user_version`.
+///
+/// What it promises: every commit survives a crash or `kill -9` of the worker
+/// (WAL with `synchronous=NORMAL`), but not power loss or a kernel panic,
+/// which may take the last commits (no fsync per commit, no `fullfsync`).
+/// That is the price of cheap writes and acceptable for what is kept here:
+/// each step that writes it is recorded by the engine only after the write,
+/// so a lost commit means the step runs again (an observation re-merged, a
+/// dedupe lock retaken, a health change reported once more), never a run that
+/// believes in data that is gone. The engine's own store is the durable one
+/// (see `SQLiteDatabase.Synchronous`).
 public final class FunctionsDatabase: Sendable {
     public let sqlite: SQLiteDatabase
 

@@ -1,4 +1,6 @@
+import Foundation
 import Subprocess
+
 /// `GitRepository` over the git command line.
 public struct GitCLIRepository: GitRepository {
     public let directory: String
@@ -36,11 +38,30 @@ public struct GitCLIRepository: GitRepository {
         return changes
     }
 
-    public func unpushedCommits(remote: String, branch: String) async throws -> Int? {
+    public func currentBranch() async throws -> String? {
+        let result = try await runner.run(command(["symbolic-ref", "--quiet", "--short", "HEAD"]))
+        guard result.exitCode == 0 else { return nil }
+        return result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    public func fetch(remote: String, branch: String) async throws {
+        try await runner.runChecked(command(["fetch", "--quiet", "--no-tags", "--", remote,
+                                             "+refs/heads/\(branch):refs/remotes/\(remote)/\(branch)"]))
+    }
+
+    public func compare(remote: String, branch: String) async throws -> BranchComparison? {
         let ref = "refs/remotes/\(remote)/\(branch)"
         guard try await runner.run(command(["rev-parse", "--verify", "--quiet", ref])).exitCode == 0 else { return nil }
-        let count = try await runner.runChecked(command(["rev-list", "--count", "\(ref)..HEAD"])).stdoutText
-        return Int(count.trimmingCharacters(in: .whitespacesAndNewlines))
+        let behind = try await runner.runChecked(command(["rev-list", "--count", "HEAD..\(ref)", "--"])).stdoutText
+        // Records end with 0x1E, id and message are split by 0x1F.
+        let log = try await runner.runChecked(command(["log", "--format=%H%x1f%B%x1e", "\(ref)..HEAD", "--"])).stdoutText
+        let ahead = log.split(separator: "\u{1E}").compactMap { record -> GitCommitSummary? in
+            let parts = record.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false)
+            let id = parts[0].trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !id.isEmpty else { return nil }
+            return GitCommitSummary(id: id, message: parts.count > 1 ? String(parts[1]) : "")
+        }
+        return BranchComparison(ahead: ahead, behind: Int(behind.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0)
     }
 
     public func commit(_ pathspecs: [String], message: String) async throws -> String? {
@@ -55,7 +76,9 @@ public struct GitCLIRepository: GitRepository {
     }
 
     public func push(remote: String, branch: String) async throws {
-        try await runner.runChecked(command(["push", "--porcelain", remote, "HEAD:refs/heads/\(branch)"]))
+        // An explicit refspec naming the local branch: pushing `HEAD` would publish
+        // whatever happens to be checked out (a feature branch) as `branch`.
+        try await runner.runChecked(command(["push", "--porcelain", "--", remote, "refs/heads/\(branch):refs/heads/\(branch)"]))
     }
 
     public func head() async throws -> String {

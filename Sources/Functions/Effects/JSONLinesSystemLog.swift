@@ -1,28 +1,38 @@
 import Foundation
 import JSON
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// The system log as a JSON-lines file: lines are appended under an exclusive
-/// `flock`, never rewritten, and never duplicated (the id is looked up under
-/// the same lock before writing). The file and its directory are created on
-/// first use; the original failed when the file did not exist, and rewrote the
-/// whole file on every entry, losing lines to concurrent runs.
+/// The system log as a JSON-lines file: lines are appended (`O_APPEND`) under
+/// an exclusive `flock`, never rewritten, and never duplicated (the id is
+/// looked up under the same lock before writing). The ids already written are
+/// kept in a `SystemLogIndex`, so an append reads only what other writers added
+/// since, not the whole file. The file and its directory are created on first use.
 public struct JSONLinesSystemLog: SystemLog {
     public let path: String
+    let index = SystemLogIndex()
 
     public init(path: String) { self.path = path }
 
     @discardableResult
     public func append(_ entry: SystemLogEntry) throws -> Bool {
-        try FileLock.withExclusiveLock(on: path) { fd in
-            let existing = try FileLock.readAll(fd, path: path)
-            let marker = Array("\"id\":\(JSON.string(entry.id).serialized())".utf8)
-            if existing.firstRange(of: marker) != nil { return false }
+        index.lock.lock()
+        defer { index.lock.unlock() }
+        return try FileLock.withExclusiveLock(on: path) { fd in
+            let torn = try index.catchUp(fd, path: path)
+            if index.contains(entry.id) { return false }
             var line = [UInt8]()
             // A torn last line (power loss mid-write) must not swallow this entry.
-            if let last = existing.last, last != UInt8(ascii: "\n") { line.append(UInt8(ascii: "\n")) }
+            if torn { line.append(UInt8(ascii: "\n")) }
             line += Self.render(entry).serializedBytes()
             line.append(UInt8(ascii: "\n"))
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { throw FileEffectError.io(path: path, operation: "stat", errno: errno) }
             try FileLock.writeAll(fd, line, path: path)
+            index.appended(entry.id, bytes: line.count, fileSizeBefore: Int(info.st_size))
             return true
         }
     }

@@ -14,6 +14,39 @@ public enum PathContainment {
         return p.hasPrefix(r == "/" ? "/" : r + "/")
     }
 
+    /// `path` with links resolved, when it is absolute and lies below one of
+    /// `roots`; nil otherwise. Callers use the returned path, not the one given,
+    /// so what was checked is what is used (and it can never look like an option).
+    public static func confined(_ path: String, to roots: [String]) -> String? {
+        guard path.hasPrefix("/") else { return nil }
+        let p = resolved(path)
+        return roots.contains { isInside(p, $0) } ? p : nil
+    }
+
+    /// For a path on another machine (an SSH archive), where links cannot be
+    /// followed: true when `path`, absolute, with `.` and `..` removed, lies
+    /// below `root` (or is it, with `allowingRoot`).
+    public static func isInsideLexically(_ path: String, _ root: String, allowingRoot: Bool = false) -> Bool {
+        guard path.hasPrefix("/"), root.hasPrefix("/") else { return false }
+        let p = lexicallyNormalized(path), r = lexicallyNormalized(root)
+        if p == r { return allowingRoot }
+        return p.hasPrefix(r == "/" ? "/" : r + "/")
+    }
+
+    /// An absolute path with empty and `.` components dropped and `..` applied
+    /// (never above `/`), without touching the file system.
+    public static func lexicallyNormalized(_ path: String) -> String {
+        var parts: [Substring] = []
+        for component in path.split(separator: "/") {
+            switch component {
+            case ".": continue
+            case "..": _ = parts.popLast()
+            default: parts.append(component)
+            }
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
     /// `path` standardized, with symbolic links resolved in its longest existing
     /// prefix (a file about to be written does not exist yet; its folder may be a link).
     static func resolved(_ path: String) -> String {

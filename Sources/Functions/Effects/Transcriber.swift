@@ -8,7 +8,7 @@ public protocol Transcriber: Sendable {
     func transcribe(audioPath: String, outputDirectory: String) async throws -> Transcript
 }
 
-/// Runs `<command> --model M --output-format json --output-dir D <audio>` and
+/// Runs `<command> --model M --output-format json --output-dir D -- <audio>` and
 /// reads the JSON it writes. Each call gets its own output directory, so a
 /// stale file from an earlier run can never be picked up (the original
 /// scanned a shared directory).
@@ -28,7 +28,9 @@ public struct CommandTranscriber: Transcriber {
     public func transcribe(audioPath: String, outputDirectory: String) async throws -> Transcript {
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         try await runner.runChecked(Command(command + ["--model", model, "--output-format", "json",
-                                                      "--output-dir", outputDirectory, audioPath], timeout: timeout))
+                                                      "--output-dir", outputDirectory,
+                                                      "--", audioPath],  // `--`: a file name is never read as an option
+                                            timeout: timeout))
         let output = try FileManager.default.contentsOfDirectory(atPath: outputDirectory).sorted()
             .first { $0.hasSuffix(".json") && !$0.hasSuffix(".info.json") }
         guard let output, let data = FileManager.default.contents(atPath: outputDirectory + "/" + output) else {

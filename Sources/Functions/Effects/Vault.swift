@@ -19,8 +19,14 @@ public protocol Vault: Sendable {
 
 public struct FileVault: Vault {
     public let root: String
+    /// Where `update`'s lock files live (outside the vault, so they never
+    /// show up among notes or sync to other devices).
+    public let lockDirectory: String
 
-    public init(root: String) { self.root = root }
+    public init(root: String, lockDirectory: String) {
+        self.root = root
+        self.lockDirectory = lockDirectory
+    }
 
     public func absolutePath(_ relativePath: String) throws -> String {
         let path = relativePath.hasPrefix("/") ? relativePath : root + "/" + relativePath
@@ -46,7 +52,7 @@ public struct FileVault: Vault {
     @discardableResult
     public func update(_ relativePath: String, _ transform: (String?) throws -> String) throws -> String {
         let path = try absolutePath(relativePath)
-        return try FileLock.withExclusiveLock(on: path + ".lock") { _ in
+        return try FileLock.withExclusiveLock(for: path, in: lockDirectory) {
             let current = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
             let next = try transform(current)
             if next != current { try AtomicFile.write(Array(next.utf8), to: path) }

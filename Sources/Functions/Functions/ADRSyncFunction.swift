@@ -16,9 +16,12 @@ public enum ADRSyncFunction {
         ) { ctx in
             let adrs = services.config.contentSync.directories.filter { $0.name == "adrs" }
             guard !adrs.isEmpty else { throw NonRetriableError("no content directory named \"adrs\" is configured") }
-            let publisher = ContentPublisher(services: services, directories: adrs, deleteMissing: false)
+            let publisher = ContentPublisher(services: services, directories: adrs, deleteMissing: false, kind: "adr")
 
-            let reports = try await ctx.step.run("sync-new-and-updated-adrs") { try publisher.mirror() }
+            let reports = try await ctx.step.run("sync-new-and-updated-adrs") {
+                try await publisher.requireConfiguredBranch()
+                return try publisher.mirror()
+            }
 
             // Always asked (cheap): git, not the memo above, knows whether a
             // retried copy left something uncommitted or unpushed.

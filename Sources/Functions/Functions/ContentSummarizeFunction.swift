@@ -30,7 +30,7 @@ public enum ContentSummarizeFunction {
                         config: FunctionConfiguration(retries: 1, concurrency: [.init(limit: 1)])) { ctx in
             let input = try FunctionInput.decode(Input.self, from: ctx.event)
             let vaultPath: String
-            do { vaultPath = try FileVault(root: services.vault.root).absolutePath(input.vaultPath) } catch {
+            do { vaultPath = try FileVault(root: services.vault.root, lockDirectory: services.config.runDir + "/locks").absolutePath(input.vaultPath) } catch {
                 throw NonRetriableError("content/summarize.requested: \(error)")
             }
 

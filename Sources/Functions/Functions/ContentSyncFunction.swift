@@ -16,9 +16,12 @@ public enum ContentSyncFunction {
                                           concurrency: [.init(limit: 1, key: "\"content-sync\"", scope: .environment)],
                                           debounce: .init(period: "45s", key: "\"vault-sync\"", timeout: "3m"))
         ) { ctx in
-            let publisher = ContentPublisher(services: services, directories: services.config.contentSync.directories, deleteMissing: true)
+            let publisher = ContentPublisher(services: services, directories: services.config.contentSync.directories, deleteMissing: true, kind: "content")
 
-            let reports = try await ctx.step.run("sync-all-content") { try publisher.mirror() }
+            let reports = try await ctx.step.run("sync-all-content") {
+                try await publisher.requireConfiguredBranch()
+                return try publisher.mirror()
+            }
 
             let outcome = try await ctx.step.run("git-commit-push") {
                 try await publisher.commitAndPush(message: ContentSyncReport.commitMessage)

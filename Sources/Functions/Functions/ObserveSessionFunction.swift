@@ -95,7 +95,7 @@ public enum ObserveSessionFunction {
                     sessionId: sessionId, dedupeKey: dedupeKey, time: ObservationDailyLog.clockTime(capturedAt, timeZone: timeZone),
                     trigger: trigger, filesModified: input.filesModified?.count ?? 0, filesRead: input.filesRead?.count ?? 0,
                     output: output, fallbackText: fallbackText)
-                try FileVault(root: services.config.memoryLogDir).update("\(date).md") {
+                try FileVault(root: services.config.memoryLogDir, lockDirectory: services.config.runDir + "/locks").update("\(date).md") {
                     ObservationDailyLog.appending(block, dedupeKey: dedupeKey, to: $0)
                 }
             }

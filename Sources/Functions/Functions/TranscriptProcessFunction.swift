@@ -35,6 +35,7 @@ public enum TranscriptProcessFunction {
                 throw NonRetriableError("\(ctx.event.name) has an unusable slug \"\(input.slug)\"")
             }
             let config = services.config
+            let (audioPath, nasPath) = try confinedPaths(input, config: config, event: ctx.event.name)
             let workDir = "\(config.scratchDir)/transcripts/\(ctx.runId)"
 
             // Claim check: the transcript can be megabytes, so the step returns only its path.
@@ -42,7 +43,7 @@ public enum TranscriptProcessFunction {
                 let transcript: Transcript
                 if let text = input.text, !text.isEmpty {
                     transcript = Transcript(text: text, segments: [])
-                } else if let audio = input.audioPath, !audio.isEmpty {
+                } else if let audio = audioPath {
                     let whisperDir = workDir + "/whisper"
                     try? FileManager.default.removeItem(atPath: whisperDir)
                     transcript = try await services.transcriber.transcribe(audioPath: audio, outputDirectory: whisperDir)
@@ -55,7 +56,7 @@ public enum TranscriptProcessFunction {
             }
 
             let screenshots = try await ctx.step.run("extract-screenshots") { () -> [NoteScreenshot] in
-                guard let video = input.audioPath, !video.isEmpty, let data = FileManager.default.contents(atPath: transcriptPath) else { return [] }
+                guard let video = audioPath, let data = FileManager.default.contents(atPath: transcriptPath) else { return [] }
                 let shots = ScreenshotPlan.shots(for: try Transcript(whisperJSON: [UInt8](data)).segments)
                 guard !shots.isEmpty else { return [] }
                 let frames = workDir + "/screenshots"
@@ -63,13 +64,13 @@ public enum TranscriptProcessFunction {
                 let grabbed = await FrameGrabber(ffmpeg: config.ffmpegCommand, runner: services.commands).grab(shots, from: video, into: frames)
                 guard !grabbed.isEmpty else { return [] }
                 // Next to the note in the vault (the original wrote under $HOME, not the vault) …
-                let vaultDir = try FileVault(root: services.vault.root).absolutePath("Resources/videos/\(input.slug)")
+                let vaultDir = try FileVault(root: services.vault.root, lockDirectory: services.config.runDir + "/locks").absolutePath("Resources/videos/\(input.slug)")
                 for shot in grabbed {
                     let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(frames)/\(shot.name).jpg"))
                     try AtomicFile.write([UInt8](bytes), to: "\(vaultDir)/\(shot.name).jpg")
                 }
                 // … and beside the archived video, best effort.
-                if let nas = input.nasPath, !nas.isEmpty {
+                if let nas = nasPath {
                     _ = try? await services.transfer.copyContents(of: frames, to: nas + "/screenshots")
                 }
                 return grabbed.map { NoteScreenshot(file: "\($0.name).jpg", altText: $0.name.replacingOccurrences(of: "-", with: " "),
@@ -83,7 +84,7 @@ public enum TranscriptProcessFunction {
                 let note = VideoNote.render(VideoNoteContent(
                     title: input.title, slug: input.slug, source: input.source, sourceURL: input.sourceUrl,
                     channel: input.channel, publishedDate: input.publishedDate, duration: input.duration,
-                    nasPath: input.nasPath, transcribedDate: TimeFormat.utcDay(services.now()),
+                    nasPath: nasPath, transcribedDate: TimeFormat.utcDay(services.now()),
                     transcript: try Transcript(whisperJSON: [UInt8](data)), screenshots: screenshots))
                 return try services.vault.write("Resources/videos/\(input.slug).md", note)
             }
@@ -119,6 +120,37 @@ public enum TranscriptProcessFunction {
             return TranscriptProcessResult(vaultPath: vaultPath, title: input.title, slug: input.slug, source: input.source,
                                            status: "processed")
         }
+    }
+}
+
+extension TranscriptProcessFunction {
+    /// The event's `audioPath` (read by the transcriber and ffmpeg) and `nasPath`
+    /// (written to) confined to their folders: the audio to
+    /// `FunctionsConfig.mediaInputRoots` after links are resolved, the archive
+    /// path to the archive root (lexically when it is on an SSH host). Empty
+    /// means absent; anything else outside fails the run at once.
+    static func confinedPaths(_ input: Input, config: FunctionsConfig, event: String) throws -> (audio: String?, nas: String?) {
+        var audio: String?
+        if let given = input.audioPath, !given.isEmpty {
+            guard let inside = PathContainment.confined(given, to: config.mediaInputRoots) else {
+                throw NonRetriableError("\(event): audioPath \"\(given)\" is not inside the media folders "
+                                        + "(\(config.mediaInputRoots.joined(separator: ", ")))")
+            }
+            audio = inside
+        }
+        var nas: String?
+        if let given = input.nasPath, !given.isEmpty {
+            let inside: Bool
+            switch config.nas {
+            case .local(let root): inside = PathContainment.isInside(given, root, allowingRoot: true)
+            case .ssh(_, let root): inside = PathContainment.isInsideLexically(given, root, allowingRoot: true)
+            }
+            guard inside else {
+                throw NonRetriableError("\(event): nasPath \"\(given)\" is not inside the archive \(config.nas.root)")
+            }
+            nas = PathContainment.lexicallyNormalized(given)
+        }
+        return (audio, nas)
     }
 }
 

@@ -20,11 +20,17 @@ public enum VideoDownloadFunction {
             guard let scheme = URL(string: url)?.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
                 throw NonRetriableError("pipeline/video.requested needs an http(s) url, got \"\(url)\"")
             }
+            // The quality goes into yt-dlp's format expression: digits only, so
+            // an event cannot rewrite the expression.
+            let maxQuality = input.maxQuality ?? "1080"
+            guard (1...5).contains(maxQuality.count), maxQuality.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw NonRetriableError("pipeline/video.requested needs a numeric maxQuality (e.g. 1080), got \"\(maxQuality)\"")
+            }
             let config = services.config
 
             let video = try await ctx.step.run("download") {
                 let downloader = YtDlpDownloader(command: config.ytDlpCommand, runner: services.commands, timeout: config.commandTimeout)
-                return try await downloader.download(url: url, maxQuality: input.maxQuality ?? "1080",
+                return try await downloader.download(url: url, maxQuality: maxQuality,
                                                      into: "\(config.scratchDir)/video-ingest/\(ctx.runId)")
             }
 
