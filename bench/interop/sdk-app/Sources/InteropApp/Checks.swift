@@ -39,6 +39,16 @@ struct Checks: Sendable {
         try expect(out == expected, "\(name): output \(out.serialized()), expected \(expected.serialized())")
     }
 
+    /// The last step-failure op the SDK answered for `run` (`WireWatch`), with
+    /// ` no-retry` when it carried `X-Inngest-No-Retry: true`; checks that it was final.
+    func finalOp(of run: ServerAPI.Run) async throws -> String {
+        let ops = await RunTally.shared.logged("wire:ops:\(run.id)")
+        let last = ops.last { $0.hasPrefix("StepFailed") || $0.hasPrefix("StepError") } ?? "none"
+        try expect(last.hasSuffix(" no-retry"), "the final step failure went out as \(ops)")
+        let sent = await RunTally.shared.note("wire:max_attempts:\(run.id)") ?? "absent"
+        return "final op \(last), server sent max_attempts \(sent)"
+    }
+
     /// Polls a note the functions leave in `RunTally` (e.g. from a failure handler).
     func note(_ key: String, within seconds: Double) async throws -> String? {
         let end = Date().addingTimeInterval(seconds)

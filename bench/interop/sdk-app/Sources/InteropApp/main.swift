@@ -22,7 +22,8 @@ let http = SocketHTTPClient()
 let inngest = Inngest(appId: "interop", functions: InteropFunctions.all,
                       configuration: try InngestConfiguration(environment: environment), httpClient: http)
 var router = HTTPRouter()
-for method in ["GET", "PUT", "POST"] { router.add(method, "/api/inngest", handler: inngest.handler) }
+for method in ["GET", "PUT"] { router.add(method, "/api/inngest", handler: inngest.handler) }
+router.add("POST", "/api/inngest", WireWatch.wrap(inngest.handler))
 let port = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 0
 let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: port), handler: router)
 try server.start()
