@@ -207,7 +207,8 @@ check "start: every signed call verified (no refusals in the worker log)" "$(is 
 # the fallback, both prefixed; verifying the server's signed calls must fall back, and so
 # must its bearer token on /fn/register and /v0 where the server checks it.
 sdk_app start INNGEST_BASE_URL="$START_API" INNGEST_SIGNING_KEY="signkey-prod-$STALE_KEY" \
-    INNGEST_SIGNING_KEY_FALLBACK="signkey-prod-$SIGNING_KEY" INNGEST_EVENT_KEY="$EVENT_KEY" INTEROP_API_KEY="$SIGNING_KEY"
+    INNGEST_SIGNING_KEY_FALLBACK="signkey-prod-$SIGNING_KEY" INNGEST_EVENT_KEY="$EVENT_KEY" INTEROP_API_KEY="$SIGNING_KEY" \
+    INTEROP_EXPECT_KEY_FALLBACK="$BEARER_ENFORCED"
 
 echo "$PASSED passed, $FAILED failed"
 [[ "$FAILED" == 0 ]]

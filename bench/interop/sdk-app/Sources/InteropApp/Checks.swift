@@ -9,6 +9,9 @@ struct Checks: Sendable {
     let api: ServerAPI
     let serveURL: String
     let key: String
+    /// The primary signing key is stale and the server checks the bearer key: every
+    /// API call must be refused once (401) and then succeed with the fallback key.
+    var expectKeyFallback = false
 
     /// Sends one event and returns its id.
     func send(_ name: String, _ data: JSON = [:]) async throws -> String {

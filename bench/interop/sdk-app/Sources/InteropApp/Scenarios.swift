@@ -11,7 +11,11 @@ enum Scenarios {
         let ours = ids.filter { $0.hasPrefix("interop-") }
         try c.expect(ours.count == InteropFunctions.all.count + 1, "functions on the server: \(ours.sorted())")
         try c.expect(ours.contains("interop-doomed-failure"), "no failure handler among \(ours.sorted())")
-        return "modified=\(result.modified), \(ours.count) functions (with the onFailure handler)"
+        let statuses = await RunTally.shared.logged("api:register")
+        if c.expectKeyFallback {
+            try c.expect(statuses == [401, 200].map(String.init), "/fn/register answered \(statuses), expected 401 then 200")
+        }
+        return "modified=\(result.modified), \(ours.count) functions (with the onFailure handler); /fn/register answered \(statuses)"
     }
 
     static let all: [Scenario] = steps + waits + invokes + errors + flowControl
@@ -51,7 +55,11 @@ enum Scenarios {
         },
         Scenario("use_api: state over 4 MB fetched from the API") { c in
             try await c.expectOutput(of: "interop/big", equals: 5_000_000, deadline: 90)
-            return "5,000,000 bytes of memoised state"
+            let statuses = Set(await RunTally.shared.logged("api:runs")).sorted()
+            if c.expectKeyFallback {
+                try c.expect(statuses == ["200", "401"], "/v0/runs answered \(statuses), expected 401 then 200")
+            }
+            return "5,000,000 bytes of memoised state; /v0/runs answered \(statuses)"
         },
         Scenario("JSON round trip: unicode, escapes, numbers") { c in
             let data: JSON = ["text": "ünï \"q\" \\ / \u{2028} \u{1F600} <&>", "n": 12345, "f": 1.5, "neg": -7,
