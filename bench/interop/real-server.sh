@@ -7,12 +7,13 @@
 # Phase 2, cloud mode: `inngest start` (self-hosted) with a signing key and an
 # event key, and a second worker holding the same keys, so every call is signed
 # by the server and verified by the worker.
-# Each check reads the server's own APIs (REST /dev, /v1, GraphQL /v0/gql) and
-# prints PASS/FAIL; the script exits non-zero if any failed. See README.md here.
+# Each check reads the server's own APIs (REST /v1, GraphQL /v0/gql) and prints
+# PASS/FAIL; the script exits non-zero if any failed. See README.md here.
 #
 # Settings: INNGEST_CLI (required; a prebuilt binary, never built or fetched
 # here), WORKER_BIN and JOELCLAW_BIN (default .build/debug/worker and
-# .build/debug/joelclaw, built with `swift build` when missing), INTEROP_NETNS (default 1 on Linux: run everything in a new network
+# .build/debug/joelclaw, built with `swift build` when missing), INTEROP_NETNS
+# (default 1 on Linux: run everything in a new network
 # namespace that has only loopback, via `unshare -rn`, so nothing can leave
 # 127.0.0.1 even where the server binds wider), INTEROP_SDK_APP (default 1: also run
 # the SDK test app in sdk-app/ against each server), INTEROP_LOOP (default 1: also run
@@ -24,7 +25,7 @@ if [[ -z "${INNGEST_CLI:-}" || ! -x "${INNGEST_CLI}" ]]; then
     echo "set INNGEST_CLI to an executable inngest binary (dev server / inngest start)" >&2
     exit 2
 fi
-for tool in curl jq python3; do
+for tool in curl jq python3 git; do
     command -v "$tool" >/dev/null || { echo "$tool is required" >&2; exit 2; }
 done
 
