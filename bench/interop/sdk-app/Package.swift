@@ -13,5 +13,8 @@ let package = Package(
     targets: [
         .executableTarget(name: "InteropApp",
                           dependencies: [.product(name: "InngestSDK", package: "joelclaw-system-bus")]),
+        // The fixture app of the Inngest CLI's serve conformance runner (../conformance.sh).
+        .executableTarget(name: "ConformanceApp",
+                          dependencies: [.product(name: "InngestSDK", package: "joelclaw-system-bus")]),
     ]
 )

@@ -9,6 +9,9 @@ struct Checks: Sendable {
     let api: ServerAPI
     let serveURL: String
     let key: String
+    /// The primary signing key is stale and the server checks the bearer key: every
+    /// API call must be refused once (401) and then succeed with the fallback key.
+    var expectKeyFallback = false
 
     /// Sends one event and returns its id.
     func send(_ name: String, _ data: JSON = [:]) async throws -> String {
@@ -37,6 +40,16 @@ struct Checks: Sendable {
     func expectOutput(of name: String, _ data: JSON = [:], equals expected: JSON, deadline: Double = 60) async throws {
         let out = try await output(of: name, data, deadline: deadline)
         try expect(out == expected, "\(name): output \(out.serialized()), expected \(expected.serialized())")
+    }
+
+    /// The last step-failure op the SDK answered for `run` (`WireWatch`), with
+    /// ` no-retry` when it carried `X-Inngest-No-Retry: true`; checks that it was final.
+    func finalOp(of run: ServerAPI.Run) async throws -> String {
+        let ops = await RunTally.shared.logged("wire:ops:\(run.id)")
+        let last = ops.last { $0.hasPrefix("StepFailed") || $0.hasPrefix("StepError") } ?? "none"
+        try expect(last.hasSuffix(" no-retry"), "the final step failure went out as \(ops)")
+        let sent = await RunTally.shared.note("wire:max_attempts:\(run.id)") ?? "absent"
+        return "final op \(last), server sent max_attempts \(sent)"
     }
 
     /// Polls a note the functions leave in `RunTally` (e.g. from a failure handler).

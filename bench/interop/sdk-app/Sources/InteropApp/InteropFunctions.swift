@@ -195,6 +195,9 @@ enum InteropFunctions {
                     throw InteropError(message: "always fails")
                 }
             },
+            InngestFunction(id: "max-attempts", triggers: [.event("interop/max.attempts")], config: .init(retries: 2)) { ctx in
+                ["sdk": ctx.maxAttempts.map { .number(JSONNumber($0)) } ?? .null] as JSON
+            },
             InngestFunction(id: "cancellable", triggers: [.event("interop/cancellable")],
                             config: .init(cancelOn: [.init(event: "interop/cancel", match: "data.key")])) { ctx in
                 try await ctx.step.sleep("long", for: .seconds(60))

@@ -5,6 +5,7 @@ actor RunTally {
     static let shared = RunTally()
     private var counts: [String: Int] = [:]
     private var notes: [String: String] = [:]
+    private var logs: [String: [String]] = [:]
 
     /// Counts one execution of the code identified by `key` (e.g. `"<runId>:<step>"`).
     func hit(_ key: String) { counts[key, default: 0] += 1 }
@@ -12,6 +13,9 @@ actor RunTally {
 
     func note(_ key: String, _ text: String) { notes[key] = text }
     func note(_ key: String) -> String? { notes[key] }
+
+    func log(_ key: String, _ entry: String) { logs[key, default: []].append(entry) }
+    func logged(_ key: String) -> [String] { logs[key] ?? [] }
 }
 
 /// An ordinary (retriable) error thrown on purpose.

@@ -7,11 +7,15 @@ import JSON
 enum Scenarios {
     static let sync = Scenario("sync") { c in
         let result = try await c.inngest.register(serveURL: c.serveURL)
-        let ids = (try await c.api.get("/dev")["functions"]?.arrayValue ?? []).compactMap { $0["slug"]?.stringValue }
+        let ids = try await c.api.functionSlugs()
         let ours = ids.filter { $0.hasPrefix("interop-") }
         try c.expect(ours.count == InteropFunctions.all.count + 1, "functions on the server: \(ours.sorted())")
         try c.expect(ours.contains("interop-doomed-failure"), "no failure handler among \(ours.sorted())")
-        return "modified=\(result.modified), \(ours.count) functions (with the onFailure handler)"
+        let statuses = await RunTally.shared.logged("api:register")
+        if c.expectKeyFallback {
+            try c.expect(statuses == [401, 200].map(String.init), "/fn/register answered \(statuses), expected 401 then 200")
+        }
+        return "modified=\(result.modified), \(ours.count) functions (with the onFailure handler); /fn/register answered \(statuses)"
     }
 
     static let all: [Scenario] = steps + waits + invokes + errors + flowControl
@@ -51,7 +55,11 @@ enum Scenarios {
         },
         Scenario("use_api: state over 4 MB fetched from the API") { c in
             try await c.expectOutput(of: "interop/big", equals: 5_000_000, deadline: 90)
-            return "5,000,000 bytes of memoised state"
+            let statuses = Set(await RunTally.shared.logged("api:runs")).sorted()
+            if c.expectKeyFallback {
+                try c.expect(statuses == ["200", "401"], "/v0/runs answered \(statuses), expected 401 then 200")
+            }
+            return "5,000,000 bytes of memoised state; /v0/runs answered \(statuses)"
         },
         Scenario("JSON round trip: unicode, escapes, numbers") { c in
             let data: JSON = ["text": "ünï \"q\" \\ / \u{2028} \u{1F600} <&>", "n": 12345, "f": 1.5, "neg": -7,
@@ -131,19 +139,23 @@ enum Scenarios {
         },
     ]
 
+    /// A retry comes after the server's backoff: today's servers wait 15 s plus up to
+    /// 30 s of jitter before the first one, so checks that need a retry wait this long.
+    static let retryDeadline: Double = 150
+
     static let errors: [Scenario] = [
         Scenario("step error retried, then success") { c in
-            try await c.expectOutput(of: "interop/flaky.step", equals: "ok after 1")
+            try await c.expectOutput(of: "interop/flaky.step", equals: "ok after 1", deadline: retryDeadline)
             return "succeeded on attempt 1"
         },
         Scenario("function error retried, then success") { c in
-            try await c.expectOutput(of: "interop/flaky.body", equals: "body ok at 1")
+            try await c.expectOutput(of: "interop/flaky.body", equals: "body ok at 1", deadline: retryDeadline)
             return "succeeded on attempt 1"
         },
         Scenario("RetryAfterError") { c in
             let waited = try await c.output(of: "interop/retry.after")["waited"]?.numberValue?.doubleValue ?? 0
             // The server counts from the current second, truncated: up to 1 s early.
-            try c.expect(waited >= 1.9, "retried after \(waited) s, asked for 3 s")
+            try c.expect(waited >= 1.9 && waited < 15, "retried after \(waited) s, asked for 3 s")
             return "retried after \(String(format: "%.1f", waited)) s"
         },
         Scenario("NonRetriableError in a step, caught as StepError") { c in
@@ -158,19 +170,30 @@ enum Scenarios {
             try c.expect(run.status == "Failed" && attempts == 1, "status \(run.status), step ran \(attempts) times")
             let message = try await c.note("failure:\(run.id)", within: 30)
             try c.expect(message?.contains("doomed on purpose") == true, "onFailure saw \(message ?? "nothing")")
-            return "failed after one attempt; onFailure got the error"
+            return "failed after one attempt (\(try await c.finalOp(of: run))); onFailure got the error"
         },
         Scenario("step retries exhausted fail the run") { c in
-            let run = try await c.api.endedRun(ofEvent: try await c.send("interop/step.exhausted"))
+            let run = try await c.api.endedRun(ofEvent: try await c.send("interop/step.exhausted"), deadline: retryDeadline)
             let attempts = await RunTally.shared.count("\(run.id):always")
             try c.expect(run.status == "Failed" && attempts == 2, "status \(run.status), \(attempts) attempts")
-            return "Failed after 2 step attempts"
+            return "Failed after 2 step attempts (\(try await c.finalOp(of: run)))"
         },
         Scenario("function retries exhausted fail the run") { c in
-            let run = try await c.api.endedRun(ofEvent: try await c.send("interop/exhausted"))
+            let run = try await c.api.endedRun(ofEvent: try await c.send("interop/exhausted"), deadline: retryDeadline)
             let attempts = await RunTally.shared.count("\(run.id):body")
             try c.expect(run.status == "Failed" && attempts == 2, "status \(run.status), \(attempts) attempts")
             return "Failed after 2 attempts"
+        },
+        Scenario("ctx.max_attempts") { c in
+            let run = try await c.api.endedRun(ofEvent: try await c.send("interop/max.attempts"))
+            let out = try c.completed(run)
+            let wire = await RunTally.shared.note("wire:max_attempts:\(run.id)") ?? "no call seen"
+            if wire == "absent" {
+                try c.expect(out["sdk"] == .null, "not sent, yet the function saw \(out.serialized())")
+                return "not sent by this server; ctx.maxAttempts is nil"
+            }
+            try c.expect(wire == "3" && out["sdk"] == 3, "server sent \(wire), the function saw \(out.serialized())")
+            return "server sent 3 (retries 2 + 1), the function saw 3"
         },
     ]
 
@@ -181,12 +204,12 @@ enum Scenarios {
             _ = try await c.api.startedRun(ofEvent: start)
             try await Task.sleep(nanoseconds: 2_000_000_000)
             _ = try await c.send("interop/cancel", ["key": .string(k)])
-            let run = try await c.api.endedRun(ofEvent: start, deadline: 30)
+            let run = try await c.api.endedRun(ofEvent: start)
             try c.expect(run.status == "Cancelled", "status \(run.status)")
             return "Cancelled"
         },
         Scenario("timeouts.finish") { c in
-            let run = try await c.api.endedRun(ofEvent: try await c.send("interop/timeout"), deadline: 30)
+            let run = try await c.api.endedRun(ofEvent: try await c.send("interop/timeout"))
             try c.expect(run.status == "Cancelled", "status \(run.status)")
             return "Cancelled at the next step boundary"
         },

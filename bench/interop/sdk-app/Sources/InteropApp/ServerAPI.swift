@@ -2,8 +2,8 @@ import Foundation
 import HTTP
 import JSON
 
-/// Reads run state from the Inngest server's REST API (`/dev`, `/v1/events/…`),
-/// as `inngest dev` and `inngest start` serve it.
+/// Reads run state from the Inngest server's REST API (`/dev`, `/v1/events/…`) and,
+/// for a run's final status, its GraphQL API, as `inngest dev` and `inngest start` serve them.
 struct ServerAPI: Sendable {
     let baseURL: String
     let http: SocketHTTPClient
@@ -14,24 +14,60 @@ struct ServerAPI: Sendable {
         let id: String
         let status: String
         let output: JSON?
+        /// `ended_at`: set only when the run has finished for good. `nil` while it runs or
+        /// waits for a retry: newer servers derive `status` from the run's trace, which says
+        /// `Failed` for a failed attempt whose retry is still pending (and may lag behind the end).
+        let endedAt: String?
+        /// Whether the server's answer has an `ended_at` field at all.
+        let reportsEndedAt: Bool
 
-        var hasEnded: Bool { ["Completed", "Failed", "Cancelled"].contains(status) }
+        var hasEnded: Bool {
+            ["Completed", "Failed", "Cancelled"].contains(status) && (endedAt != nil || !reportsEndedAt)
+        }
     }
 
     func get(_ path: String) async throws -> JSON {
+        try await send("GET", path)
+    }
+
+    private func send(_ method: String, _ path: String, body: [UInt8] = []) async throws -> JSON {
         var headers = HTTPHeaders()
         if let bearer { headers.set("Authorization", "Bearer \(bearer)") }
-        let response = try await http.send(HTTPClientRequest(method: "GET", url: baseURL + path, headers: headers, timeout: 10))
+        if !body.isEmpty { headers.set("Content-Type", "application/json") }
+        let response = try await http.send(HTTPClientRequest(method: method, url: baseURL + path, headers: headers,
+                                                             body: body, timeout: 10))
         guard response.status == 200 else {
-            throw InteropError(message: "GET \(path): \(response.status) \(String(decoding: response.body.prefix(300), as: UTF8.self))")
+            throw InteropError(message: "\(method) \(path): \(response.status) \(String(decoding: response.body.prefix(300), as: UTF8.self))")
         }
         return try JSON(parsing: response.body)
     }
 
     func runs(ofEvent id: String) async throws -> [Run] {
-        (try await get("/v1/events/\(id)/runs")["data"]?.arrayValue ?? []).map { r in
-            Run(id: r["run_id"]?.stringValue ?? "", status: r["status"]?.stringValue ?? "", output: r["output"])
+        var runs: [Run] = []
+        for r in try await get("/v1/events/\(id)/runs")["data"]?.arrayValue ?? [] {
+            let run = Run(id: r["run_id"]?.stringValue ?? "", status: r["status"]?.stringValue ?? "", output: r["output"],
+                          endedAt: r["ended_at"]?.stringValue, reportsEndedAt: r["ended_at"] != nil)
+            guard run.endedAt != nil, let final = await finalStatus(ofRun: run.id) else { runs.append(run); continue }
+            runs.append(Run(id: run.id, status: final, output: run.output, endedAt: run.endedAt, reportsEndedAt: true))
         }
+        return runs
+    }
+
+    /// The slugs of every function the server knows (GraphQL `functions`; `/dev` lists
+    /// them too, but only on the dev server).
+    func functionSlugs() async throws -> [String] {
+        let answer = try await send("POST", "/v0/gql", body: (["query": "{ functions { slug } }"] as JSON).serializedBytes())
+        return (answer["data"]?["functions"]?.arrayValue ?? []).compactMap { $0["slug"]?.stringValue }
+    }
+
+    /// The status in the server's history record of a run that has ended (GraphQL
+    /// `functionRun`, written once at the end), e.g. `Completed`; `nil` if unavailable.
+    func finalStatus(ofRun id: String) async -> String? {
+        let query: JSON = ["query": .string("{ functionRun(query: {functionRunId: \"\(id)\"}) { status } }")]
+        guard let answer = try? await send("POST", "/v0/gql", body: query.serializedBytes()),
+              let status = answer["data"]?["functionRun"]?["status"]?.stringValue,
+              ["COMPLETED", "FAILED", "CANCELLED"].contains(status) else { return nil }
+        return status.prefix(1) + status.dropFirst().lowercased()
     }
 
     /// Polls (the server caches this answer for up to 5 s) until one of the events has a
@@ -44,7 +80,7 @@ struct ServerAPI: Sendable {
             for id in ids {
                 let runs = try await runs(ofEvent: id)
                 if let run = runs.first(where: \.hasEnded) { return run }
-                last += runs.map(\.status)
+                last += runs.map { $0.status + ($0.endedAt == nil ? " (not ended)" : "") }
             }
             try await Task.sleep(nanoseconds: 500_000_000)
         }

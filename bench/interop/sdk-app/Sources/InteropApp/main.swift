@@ -11,6 +11,8 @@ import JSON
 // Self-hosted `inngest start`: INNGEST_BASE_URL=http://127.0.0.1:<port> with
 // INNGEST_SIGNING_KEY and INNGEST_EVENT_KEY. INTEROP_API_KEY: the key for reading
 // the server's API (default INNGEST_SIGNING_KEY). INTEROP_ONLY=name;name runs a subset.
+// INTEROP_EXPECT_KEY_FALLBACK=1: the primary key is stale and the server checks the
+// bearer key, so the SDK's API calls must show a 401 and then the fallback's 200.
 
 let environment = ProcessInfo.processInfo.environment
 guard let serverURL = environment["INNGEST_DEV"] ?? environment["INNGEST_BASE_URL"],
@@ -20,18 +22,20 @@ guard let serverURL = environment["INNGEST_DEV"] ?? environment["INNGEST_BASE_UR
 }
 let http = SocketHTTPClient()
 let inngest = Inngest(appId: "interop", functions: InteropFunctions.all,
-                      configuration: try InngestConfiguration(environment: environment), httpClient: http)
+                      configuration: try InngestConfiguration(environment: environment), httpClient: APIRecorder(base: http))
 var router = HTTPRouter()
-for method in ["GET", "PUT", "POST"] { router.add(method, "/api/inngest", handler: inngest.handler) }
+for method in ["GET", "PUT"] { router.add(method, "/api/inngest", handler: inngest.handler) }
+router.add("POST", "/api/inngest", WireWatch.wrap(inngest.handler))
 let port = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 0
 let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: port), handler: router)
 try server.start()
 
-let checks = Checks(inngest: inngest,
+var checks = Checks(inngest: inngest,
                     api: ServerAPI(baseURL: serverURL, http: http,
                                    bearer: environment["INTEROP_API_KEY"] ?? environment["INNGEST_SIGNING_KEY"]),
                     serveURL: "http://127.0.0.1:\(server.port)/api/inngest",
                     key: String(UInt64(Date().timeIntervalSince1970 * 1000)))
+checks.expectKeyFallback = environment["INTEROP_EXPECT_KEY_FALLBACK"] == "1"
 let only = environment["INTEROP_ONLY"].map { Set($0.split(separator: ";").map(String.init)) }
 let selected = Scenarios.all.filter { only?.contains($0.name) ?? true }
 
