@@ -22,6 +22,8 @@
 //   Ops                inventory, health checks, infra rendering/apply, the joelclaw
 //                      commands (Inngest through the SDK's clients, the engine's key file)
 //   Functions          the ported functions and the effects they use
+//   Console            the web console: server-rendered pages over the Inngest REST
+//                      API and Ops' status (knows nothing of the functions)
 //   Worker, joelclaw   executables
 import PackageDescription
 
@@ -59,13 +61,14 @@ let package = Package(
         .target(name: "Subprocess"),
         .target(name: "Ops", dependencies: ["JSON", "HTTP", "Subprocess", "InngestProtocol", "Engine"]),
         .target(name: "Functions", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite", "Ops", "Subprocess"]),
+        .target(name: "Console", dependencies: ["HTTP", "JSON", "Hashing", "InngestProtocol", "Ops"]),
         .executableTarget(name: "Worker", dependencies: [
-            "HTTP", "InngestProtocol", "Engine", "Functions", "Ops", "JSON",
+            "HTTP", "InngestProtocol", "Engine", "Functions", "Ops", "JSON", "Console",
         ]),
         // The Swift app that bench/serve/run.sh measures (not a product).
         .executableTarget(name: "ServeBenchApp", dependencies: ["HTTP", "InngestProtocol", "JSON"], path: "bench/serve/app"),
         // `joelclaw loop` reads the functions' loop state store, hence Functions.
-        .executableTarget(name: "JoelclawCLI", dependencies: ["Ops", "Functions"]),
+        .executableTarget(name: "JoelclawCLI", dependencies: ["Ops", "Functions", "Console"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
@@ -87,5 +90,6 @@ let package = Package(
         .testTarget(name: "OpsTests", dependencies: ["Ops", "JSON", "HTTP", "Subprocess", "InngestProtocol", "Engine"]),
         .testTarget(name: "SubprocessTests", dependencies: ["Subprocess"]),
         .testTarget(name: "WorkerTests", dependencies: ["HTTP", "JSON"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Engine", "InngestProtocol", "HTTP", "JSON", "Ops"]),
     ]
 )
