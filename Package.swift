@@ -90,6 +90,9 @@ let package = Package(
         .testTarget(name: "OpsTests", dependencies: ["Ops", "JSON", "HTTP", "Subprocess", "InngestProtocol", "Engine"]),
         .testTarget(name: "SubprocessTests", dependencies: ["Subprocess"]),
         .testTarget(name: "WorkerTests", dependencies: ["HTTP", "JSON"]),
+        // The console over test functions, driven by the browser test (Tests/Browser/console_test.py).
+        .executableTarget(name: "ConsoleBrowserHarness", dependencies: ["Console", "Engine", "InngestProtocol", "HTTP", "JSON", "Ops"],
+                          path: "Tests/ConsoleBrowserHarness"),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "Engine", "InngestProtocol", "HTTP", "JSON", "Ops"]),
     ]
 )

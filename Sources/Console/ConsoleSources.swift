@@ -43,7 +43,7 @@ actor ServiceWatch {
     private var history = HealthHistory()
     private var report: StatusReport?
     private var problem: String?
-    private var checkedAt: Int64 = .min
+    private var checkedAt: Int64?
     private var checking: Task<Void, Never>?
     let minimumInterval: Int64
 
@@ -51,7 +51,7 @@ actor ServiceWatch {
 
     func current(check: @escaping @Sendable () async throws -> StatusReport, now: Int64) async
         -> (StatusReport?, String?, HealthHistory) {
-        if now - checkedAt >= minimumInterval {
+        if checkedAt.map({ now < $0 || now - $0 >= minimumInterval }) ?? true {
             if checking == nil {
                 checking = Task {
                     do {
