@@ -34,7 +34,9 @@ pages() {  # prints "name ms" for every page (median of 5 requests)
               "run /runs/$run" "functions /functions" "events /events" "events-name /events?name=bench/other" \
               "event /events/$event" "services /services" "loops /loops"; do
     set -- $spec
-    local times=()
+    local times=() code
+    code=$(curl -s -o /dev/null -w '%{http_code}' -b "joelclaw_console=$COOKIE" "$BASE$2")
+    [ "$code" = 200 ] || { echo "bench/console: $BASE$2 answered $code" >&2; exit 1; }
     for _ in 1 2 3 4 5; do
       times+=("$(curl -s -o /dev/null -w '%{time_total}' -b "joelclaw_console=$COOKIE" "$BASE$2")")
     done
