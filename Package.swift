@@ -93,6 +93,6 @@ let package = Package(
         // The console over test functions, driven by the browser test (Tests/Browser/console_test.py).
         .executableTarget(name: "ConsoleBrowserHarness", dependencies: ["Console", "Engine", "InngestProtocol", "HTTP", "JSON", "Ops"],
                           path: "Tests/ConsoleBrowserHarness"),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Engine", "InngestProtocol", "HTTP", "JSON", "Ops"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Engine", "InngestProtocol", "HTTP", "JSON", "Ops", "Subprocess"]),
     ]
 )
