@@ -19,6 +19,7 @@ let fuzzTargets: [String: ([UInt8]) -> Void] = [
     "cron": fuzzCron,
     "inventory": fuzzInventory,
     "config": fuzzConfiguration,
+    "console": fuzzConsole,
 ]
 
 nonisolated(unsafe) let selectedTarget: ([UInt8]) -> Void = {
