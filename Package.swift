@@ -51,19 +51,24 @@ let package = Package(
         .target(name: "Hashing", dependencies: [
             .target(name: "CCrypto", condition: .when(platforms: [.linux])),
         ]),
+        // Logging, timestamps and a lock box: what every module may use.
+        .target(name: "Support"),
         .target(name: "HTTP", dependencies: [
+            "Support",
             .target(name: "CLinux", condition: .when(platforms: [.linux])),
             .target(name: "CTLS", condition: .when(platforms: [.linux])),
         ]),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
-        .target(name: "InngestProtocol", dependencies: ["JSON", "Hashing", "HTTP"]),
-        .target(name: "Engine", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite"]),
+        .target(name: "InngestProtocol", dependencies: ["Support", "JSON", "Hashing", "HTTP"]),
+        .target(name: "Engine", dependencies: ["Support", "InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite"]),
         .target(name: "Subprocess"),
-        .target(name: "Ops", dependencies: ["JSON", "HTTP", "Subprocess", "InngestProtocol", "Engine"]),
-        .target(name: "Functions", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite", "Ops", "Subprocess"]),
-        .target(name: "Console", dependencies: ["HTTP", "JSON", "Hashing", "InngestProtocol", "Ops"]),
+        // The worker's runtime metrics (/metrics) and its /health self-report.
+        .target(name: "Monitoring", dependencies: ["Support", "HTTP", "JSON", "InngestProtocol"]),
+        .target(name: "Ops", dependencies: ["Support", "JSON", "HTTP", "Subprocess", "InngestProtocol", "Engine"]),
+        .target(name: "Functions", dependencies: ["Support", "InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite", "Ops", "Subprocess"]),
+        .target(name: "Console", dependencies: ["Support", "HTTP", "JSON", "Hashing", "InngestProtocol", "Ops"]),
         .executableTarget(name: "Worker", dependencies: [
-            "HTTP", "InngestProtocol", "Engine", "Functions", "Ops", "JSON", "Console",
+            "Support", "HTTP", "InngestProtocol", "Engine", "Functions", "Ops", "Monitoring", "JSON", "Console",
         ]),
         // The Swift app that bench/serve/run.sh measures (not a product).
         .executableTarget(name: "ServeBenchApp", dependencies: ["HTTP", "InngestProtocol", "JSON"], path: "bench/serve/app"),
@@ -73,7 +78,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         // TLS certificates and the Python TLS peer are read from the source tree.
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP"], exclude: ["Fixtures"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Support"], exclude: ["Fixtures"]),
         // What several test targets share: hostile-request catalogues' types and a raw-socket exchange.
         .target(name: "TestSupport", dependencies: ["HTTP"], path: "Tests/TestSupport"),
         .testTarget(name: "InngestProtocolTests", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP", "TestSupport"]),
@@ -85,14 +90,17 @@ let package = Package(
         .executableTarget(name: "EngineBench", dependencies: ["Engine", "InngestProtocol", "HTTP", "JSON", "SQLite"],
                           path: "bench/engine/EngineBench"),
         // Fixtures are read from the source tree (#filePath), not bundled.
-        .testTarget(name: "FunctionsTests", dependencies: ["Functions", "Engine", "InngestProtocol", "JSON", "HTTP", "SQLite", "Ops", "Subprocess", "TestSupport"],
+        .testTarget(name: "FunctionsTests", dependencies: ["Support", "Functions", "Engine", "InngestProtocol", "JSON", "HTTP", "SQLite", "Ops", "Subprocess", "TestSupport"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "OpsTests", dependencies: ["Ops", "JSON", "HTTP", "Subprocess", "InngestProtocol", "Engine"]),
+        .testTarget(name: "OpsTests", dependencies: ["TestSupport", "Ops", "JSON", "HTTP", "Subprocess", "InngestProtocol", "Engine"]),
         .testTarget(name: "SubprocessTests", dependencies: ["Subprocess"]),
+        .testTarget(name: "MonitoringTests", dependencies: ["TestSupport", "Monitoring", "HTTP", "JSON", "InngestProtocol"]),
         .testTarget(name: "WorkerTests", dependencies: ["HTTP", "JSON"]),
         // The console over test functions, driven by the browser test (Tests/Browser/console_test.py).
-        .executableTarget(name: "ConsoleBrowserHarness", dependencies: ["Console", "Engine", "InngestProtocol", "HTTP", "JSON", "Ops"],
+        .executableTarget(name: "ConsoleBrowserHarness", dependencies: ["Console", "Engine", "InngestProtocol", "HTTP", "JSON", "Ops", "Monitoring"],
                           path: "Tests/ConsoleBrowserHarness"),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "Engine", "InngestProtocol", "HTTP", "JSON", "Ops", "Subprocess"]),
+        // The repository's documents against its code (docs/architecture.md's module graph, the README's layout).
+        .testTarget(name: "RepositoryTests"),
     ]
 )

@@ -1,5 +1,5 @@
-import HTTP
 import JSON
+import Support
 
 /// How values read from the API are shown: times, durations, JSON. Returns
 /// plain text; callers escape it with `HTML.escape`.

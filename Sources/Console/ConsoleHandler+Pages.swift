@@ -2,6 +2,7 @@ import HTTP
 import InngestProtocol
 import JSON
 import Ops
+import Support
 
 /// The GET pages: read through the sources, render with the page types.
 /// `?fragment=…` answers only the part a page refreshes in place.

@@ -1,4 +1,4 @@
-import HTTP
+import Support
 
 /// An agent loop as the console shows it; the worker fills these from the
 /// functions' loop state store (the console knows nothing of the functions).

@@ -1,5 +1,5 @@
-import HTTP
 import Ops
+import Support
 
 /// The `joelclaw status` view of every machine and service, the health
 /// transitions seen since the worker started, and the worker's counters.

@@ -1,3 +1,4 @@
+import Support
 import Foundation
 import HTTP
 import InngestProtocol
@@ -14,7 +15,7 @@ import JSON
 public final class EmbeddedEngine: @unchecked Sendable {
     public let configuration: EmbeddedEngineConfiguration
     private let client: any HTTPClient
-    private let log: EngineLog
+    private let log: Logger
     private let lock = NSLock()
     private var server: HTTPServer?
     private var scheduler: Scheduler?
@@ -23,12 +24,12 @@ public final class EmbeddedEngine: @unchecked Sendable {
     private let finished = RunFinishNotifier()
     private var pruner: Task<Void, Never>?
 
-    /// `client` makes the calls to the worker (use a keep-alive client).
-    public init(configuration: EmbeddedEngineConfiguration, client: any HTTPClient,
-                log: @escaping EngineLog = { _, _, _ in }) {
+    /// `client` makes the calls to the worker (use a keep-alive client);
+    /// `logger` receives what the engine does, with its fields as fields.
+    public init(configuration: EmbeddedEngineConfiguration, client: any HTTPClient, logger: Logger = .discarding) {
         self.configuration = configuration
         self.client = client
-        self.log = log
+        self.log = logger
     }
 
     /// The port the API listens on (resolved when configured as 0).
@@ -101,9 +102,9 @@ public final class EmbeddedEngine: @unchecked Sendable {
             }
             lock.withLock { self.pruner = pruner }
         }
-        log(.info, "embedded Inngest engine started", [
-            "address": baseURL, "database": config.databasePath, "resumed_items": String(outstanding.count),
-            "functions": String(core.registry.all.count), "signed_calls": signer == nil ? "no" : "yes",
+        log.info("embedded Inngest engine started", [
+            "address": .string(baseURL), "database": .string(config.databasePath), "resumed_items": .int(outstanding.count),
+            "functions": .int(core.registry.all.count), "signed_calls": .bool(signer != nil),
         ])
     }
 
@@ -134,8 +135,8 @@ public final class EmbeddedEngine: @unchecked Sendable {
         let cutoff = now - Int64(configuration.retentionDays) * 86_400_000
         let counts = try await core.store.write { try core.store.prune(before: cutoff, now: now) }
         if counts.runs + counts.events > 0 {
-            log(.info, "pruned old runs and events", ["runs": String(counts.runs), "events": String(counts.events),
-                                                       "retention_days": String(configuration.retentionDays)])
+            log.info("pruned old runs and events", ["runs": .int(counts.runs), "events": .int(counts.events),
+                                                    "retention_days": .int(configuration.retentionDays)])
         }
         return counts
     }

@@ -1,3 +1,4 @@
+import Support
 /// The request-body bytes the whole server may hold at once, shared by every
 /// connection.
 ///

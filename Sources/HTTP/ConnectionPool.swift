@@ -1,3 +1,4 @@
+import Support
 /// Idle kept-alive client connections, per `scheme://host:port`, most recent first.
 ///
 /// A connection is only lent out after a non-blocking check shows the server

@@ -1,3 +1,4 @@
+import Support
 /// Counts and remembers the server's open connections, so the listener can
 /// refuse the one too many and shutdown can wait for (or cut) the rest.
 final class ConnectionRegistry: Sendable {

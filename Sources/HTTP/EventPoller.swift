@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import Support
 
 /// An event loop: one thread that waits on epoll (Linux) or kqueue (Apple)
 /// and also runs the tasks that prefer it as their executor.

@@ -1,3 +1,4 @@
+import Support
 /// Dispatches requests by method and exact path.
 ///
 /// Unknown paths get 404; a known path with another method gets 405 with an

@@ -1,3 +1,4 @@
+import Support
 /// An HTTP/1.1 server on POSIX sockets, serving one `HTTPHandler`.
 ///
 /// ## I/O model

@@ -1,3 +1,4 @@
+import Support
 /// The `HTTPClient` for `http://` and `https://` URLs over POSIX sockets, with
 /// a keep-alive connection pool per scheme, host and port.
 ///

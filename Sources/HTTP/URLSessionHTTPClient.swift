@@ -1,5 +1,6 @@
 #if canImport(Darwin)
 import Foundation
+import Support
 
 /// `HTTPClient` over URLSession, compiled on Apple platforms only: there
 /// Foundation has TLS built in, and `SocketHTTPClient` sends its https

@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import JSON
+import Support
 
 /// An Inngest app: its id, its functions, how it reaches Inngest, and the
 /// entry point for serving them.
@@ -46,7 +47,7 @@ public final class Inngest: Sendable {
 
     public init(appId: String, appVersion: String? = nil, functions: [InngestFunction],
                 configuration: InngestConfiguration, httpClient: any HTTPClient,
-                middleware: [any InngestMiddleware] = [], logSink: any InngestLogSink = StandardErrorLogSink(),
+                middleware: [any InngestMiddleware] = [], logSink: any InngestLogSink = LoggerLogSink(),
                 clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.appId = appId
         self.appVersion = appVersion

@@ -1,4 +1,5 @@
 import HTTP
+import Support
 
 /// Logs one line per request at debug level: method, path, status, and
 /// milliseconds spent in the handler. Installed only when the log level is

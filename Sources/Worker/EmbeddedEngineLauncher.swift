@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import HTTP
 import InngestProtocol
+import Support
 
 /// Chooses between an external Inngest server and the embedded engine, and
 /// runs the embedded one when chosen.
@@ -93,16 +94,8 @@ final class EmbeddedEngineLauncher: @unchecked Sendable {
         guard let engineConfiguration else { return }
         let engineLogger = logger.with(["component": "engine"])
         // Keep-alive socket client: the engine calls the worker several times per run.
-        let engine = EmbeddedEngine(configuration: engineConfiguration, client: SocketHTTPClient(configuration: .init(maxIdlePerHost: 64))) { level, message, fields in
-            let detail = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            let text = detail.isEmpty ? message : "\(message): \(detail)"
-            switch level {
-            case .debug: engineLogger.debug(text)
-            case .info: engineLogger.info(text)
-            case .warning: engineLogger.warn(text)
-            case .error: engineLogger.error(text)
-            }
-        }
+        let engine = EmbeddedEngine(configuration: engineConfiguration, client: SocketHTTPClient(configuration: .init(maxIdlePerHost: 64)),
+                                    logger: engineLogger)
         try engine.start(dispatching: false)
         self.engine = engine
     }

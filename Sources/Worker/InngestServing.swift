@@ -3,6 +3,7 @@ import Functions
 import HTTP
 import InngestProtocol
 import Ops
+import Support
 
 /// The worker's Inngest side: the app (its functions, keys and mode, all from
 /// the environment), its serve endpoint on the router, and the sync with the
@@ -42,7 +43,7 @@ struct InngestServing: Sendable {
         }
         let appId = environment["INNGEST_APP_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultAppId
         let inngest = Inngest(appId: appId, functions: functions, configuration: configuration, httpClient: client,
-                              middleware: middleware, logSink: WorkerLogSink(logger: logger.with(["component": "inngest"])))
+                              middleware: middleware, logSink: LoggerLogSink(logger: logger.with(["component": "inngest"])))
         let problems = inngest.problems.filter { !$0.contains("INNGEST_SIGNING_KEY") }
         guard problems.isEmpty else { return .failure(Problems(messages: problems)) }
         return .success(InngestServing(inngest: inngest, path: configuration.servePath ?? defaultPath, logger: logger))
@@ -76,23 +77,5 @@ struct InngestServing: Sendable {
         let inngest = self.inngest
         logger.info("inngest serving", ["url": .string(serveURL), "functions": .int(inngest.functions.count)])
         return Task { onResult(await inngest.registerOnStart(serveURL: serveURL)) }
-    }
-}
-
-/// Sends the SDK's log lines to the worker's JSON-lines logger.
-struct WorkerLogSink: InngestLogSink {
-    let logger: Logger
-
-    func log(_ level: InngestLogLevel, _ message: String, fields: [(String, String)]) {
-        let mapped: Logger.Level = switch level {
-        case .debug: .debug
-        case .info: .info
-        case .warn: .warn
-        case .error: .error
-        }
-        guard mapped >= logger.minimumLevel else { return }
-        var line = logger
-        for (key, value) in fields { line = line.with([key: .string(value)]) }
-        line.log(mapped, message)
     }
 }

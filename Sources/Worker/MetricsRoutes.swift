@@ -1,5 +1,6 @@
 import HTTP
 import InngestProtocol
+import Monitoring
 import Ops
 
 extension WorkerServices {

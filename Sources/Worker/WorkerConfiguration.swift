@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Support
 
 /// The worker's settings, resolved from flags (first), environment variables
 /// (second) and defaults, and validated all at once so a bad start reports

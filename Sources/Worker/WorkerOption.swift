@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Support
 
 /// One setting of the worker: a `--flag`, its environment variable, a default,
 /// and a check that turns a bad value into a message a person can act on.

@@ -1,6 +1,8 @@
 import HTTP
 import InngestProtocol
+import Monitoring
 import Ops
+import Support
 
 /// What the worker's routes and background jobs share, built once at start.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -11,6 +11,7 @@ import Foundation
 import HTTP
 import InngestProtocol
 import JSON
+import Monitoring
 import Ops
 
 let arguments = CommandLine.arguments

@@ -5,6 +5,7 @@ import InngestProtocol
 import JSON
 import Testing
 @testable import Functions
+import TestSupport
 
 extension ExternalTools {
     /// The media pipeline as it runs in production: one `pipeline/video.requested`

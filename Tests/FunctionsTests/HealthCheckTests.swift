@@ -4,6 +4,7 @@ import InngestProtocol
 import JSON
 import Testing
 @testable import Functions
+import TestSupport
 
 /// A value tests flip while servers read it.
 final class Switch: @unchecked Sendable {

@@ -5,6 +5,7 @@ import InngestProtocol
 import JSON
 import Testing
 @testable import Functions
+import TestSupport
 
 extension ExternalTools {
     @Suite struct MediaPipelineTests {

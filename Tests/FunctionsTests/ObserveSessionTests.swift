@@ -4,6 +4,7 @@ import InngestProtocol
 import JSON
 import Testing
 @testable import Functions
+import TestSupport
 
 @Suite struct ObserveSessionTests {
     static func fixture(_ name: String) throws -> String {

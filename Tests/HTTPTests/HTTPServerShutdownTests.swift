@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HTTP
+import Support
 
 @Suite struct HTTPServerShutdownTests {
     /// Two loops (on Linux two `SO_REUSEPORT` listeners). The listeners stop

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import HTTP
+import Support
 
 @Suite struct LoggerTests {
     final class Lines: @unchecked Sendable {

@@ -1,5 +1,6 @@
 import HTTP
 import Testing
+import Support
 
 @Suite struct UTCTimestampTests {
     @Test(arguments: [

@@ -326,7 +326,7 @@ final class CapturingLogSink: InngestLogSink, @unchecked Sendable {
     private var stored: [String] = []
     var lines: [String] { lock.withLock { stored } }
     func log(_ level: InngestLogLevel, _ message: String, fields: [(String, String)]) {
-        lock.withLock { stored.append("\(level.rawValue) \(message)") }
+        lock.withLock { stored.append("\(level.name) \(message)") }
     }
 }
 

@@ -50,7 +50,7 @@ import Testing
             #expect(sites[route.listen]?.compactMap(Caddyfile.port(ofUpstream:)) == [route.upstreamPort], "site :\(route.listen)")
         }
         #expect(Set(proxy.ports) == Set(caddy.sites.flatMap(\.ports)))
-        #expect(caddy.snippets["tailnet_tls"]?.first?.arguments == ["/Users/test/.local/certs/localhost.crt", "/Users/test/.local/certs/localhost.key"])
+        #expect(caddy.snippets["tailnet_tls"]?.first { $0.name == "tls" }?.arguments == ["/Users/test/.local/certs/localhost.crt", "/Users/test/.local/certs/localhost.key"])
         #expect(caddy.globalOptions.first?.name == "admin")
         try InfraValidator.checkRoutes(caddy, against: inventory, proxyUnit: "com.joel.caddy", source: "Caddyfile")
     }
@@ -70,7 +70,7 @@ import Testing
             #expect(entry["healthcheck"]?["test"] != nil, "\(s.name) has no healthcheck")
             #expect(entry["restart"] == "unless-stopped")
             #expect(s.unit == "system-bus-\(s.name)-1", "container name the inventory checks")
-            let published = (entry["ports"]?.arrayValue ?? []).compactMap { $0.stringValue?.split(separator: ":").first.flatMap { Int($0) } }
+            let published = (entry["ports"]?.arrayValue ?? []).compactMap { $0.stringValue?.split(separator: ":").dropLast().last.flatMap { Int($0) } }
             #expect(Set(published) == Set(s.ports), "\(s.name) ports")
         }
         #expect(services["inngest"]?["command"]?[3] == "http://host.docker.internal:3111/api/inngest")

@@ -3,13 +3,14 @@ import HTTP
 import InngestProtocol
 import JSON
 import Testing
+import TestSupport
 @testable import Ops
 
 /// `joelclaw send` and `joelclaw runs` against a loopback server standing in
 /// for the Inngest event and REST APIs.
 @Suite struct InngestCommandsTests {
     @Test func sendPostsTheEventToTheEventAPI() async throws {
-        let server = try LoopbackServer(.routes(["POST /e/secret-key": (200, #"{"ids":["01HZX"],"status":200}"#)]))
+        let server = try ScriptedTCPServer(.routes(["POST /e/secret-key": (200, #"{"ids":["01HZX"],"status":200}"#)]))
         defer { server.stop() }
         let env = ["INNGEST_BASE_URL": "http://127.0.0.1:\(server.port)/", "INNGEST_EVENT_KEY": "secret-key"]
         let r = await CLIHarness(environment: env).run(["send", "system/adr.edited", "--data", #"{"path":"docs/0025.md","n":1.50}"#])
@@ -43,7 +44,7 @@ import Testing
 
     /// `INNGEST_DEV` picks the dev server (and the dev key), as it does for the SDK.
     @Test func sendHonoursINNGEST_DEV() async throws {
-        let server = try LoopbackServer(.routes(["POST /e/NO_EVENT_KEY_SET": (200, #"{"ids":["01DEV"],"status":200}"#)]))
+        let server = try ScriptedTCPServer(.routes(["POST /e/NO_EVENT_KEY_SET": (200, #"{"ids":["01DEV"],"status":200}"#)]))
         defer { server.stop() }
         let r = await CLIHarness(environment: ["INNGEST_DEV": "127.0.0.1:\(server.port)"]).run(["send", "x/y", "--json"])
         #expect(r.code == .success, "\(r.stderr)")
@@ -51,7 +52,7 @@ import Testing
     }
 
     @Test func sendRejectsBadDataWithExit65AndSendsNothing() async throws {
-        let server = try LoopbackServer(.http(status: 200, body: "{}"))
+        let server = try ScriptedTCPServer(.http(status: 200, body: "{}"))
         defer { server.stop() }
         let env = ["INNGEST_BASE_URL": "http://127.0.0.1:\(server.port)"]
         let notJSON = await CLIHarness(environment: env).run(["send", "x/y", "--data", "{oops"])
@@ -65,11 +66,11 @@ import Testing
 
     @Test func unreachableServerIsExit69AndRejectionIsExit1() async throws {
         let key = "s3cret-event-key-0042"
-        let closed = LoopbackServer.closedPort()
+        let closed = ScriptedTCPServer.closedPort()
         let down = await CLIHarness(environment: ["INNGEST_BASE_URL": "http://127.0.0.1:\(closed)", "INNGEST_EVENT_KEY": key]).run(["send", "x/y"])
         #expect(down.code == .unavailable)
         #expect(down.stderr.hasPrefix("Error: cannot reach Inngest at http://127.0.0.1:\(closed): "), "\(down.stderr)")
-        let server = try LoopbackServer(.http(status: 401, body: #"{"error":"Event key not found"}"#))
+        let server = try ScriptedTCPServer(.http(status: 401, body: #"{"error":"Event key not found"}"#))
         defer { server.stop() }
         let rejected = await CLIHarness(environment: ["INNGEST_BASE_URL": "http://127.0.0.1:\(server.port)", "INNGEST_EVENT_KEY": key]).run(["send", "x/y"])
         #expect(rejected.code == .failure)
@@ -88,7 +89,7 @@ import Testing
         let badPort = await CLIHarness(environment: ["INNGEST_BASE_URL": "http://127.0.0.1:99999", "INNGEST_EVENT_KEY": key]).run(["send", "x/y"])
         #expect(badPort.code != .success)
         #expect(!badPort.stderr.contains(key), "\(badPort.stderr)")
-        let server = try LoopbackServer(.http(status: 400, body: #"{"error":"bad key \#(key) for /e/\#(key)"}"#))
+        let server = try ScriptedTCPServer(.http(status: 400, body: #"{"error":"bad key \#(key) for /e/\#(key)"}"#))
         defer { server.stop() }
         let echoed = await CLIHarness(environment: ["INNGEST_BASE_URL": "http://127.0.0.1:\(server.port)", "INNGEST_EVENT_KEY": key]).run(["send", "x/y"])
         #expect(echoed.code == .failure)
@@ -97,7 +98,7 @@ import Testing
     }
 
     @Test func runsForAnEvent() async throws {
-        let server = try LoopbackServer(.routes([
+        let server = try ScriptedTCPServer(.routes([
             "GET /v1/events/01EVT/runs": (200, #"{"data":[{"run_id":"01RUN","function_id":"system-bus-video-download","status":"Completed","run_started_at":"2026-02-16T18:00:00Z","ended_at":"2026-02-16T18:01:00Z","output":{"ok":true}}],"metadata":{}}"#),
         ]))
         defer { server.stop() }
@@ -117,7 +118,7 @@ import Testing
 
     /// A server that refuses the signing key (401) is asked again with the fallback key, as the SDK does.
     @Test func runsFallsBackToTheFallbackKeyAfter401() async throws {
-        let server = try LoopbackServer(.sequence([(401, #"{"error":"unauthorized"}"#), (200, #"{"data":[]}"#)]))
+        let server = try ScriptedTCPServer(.sequence([(401, #"{"error":"unauthorized"}"#), (200, #"{"data":[]}"#)]))
         defer { server.stop() }
         let env = ["INNGEST_API_BASE_URL": "http://127.0.0.1:\(server.port)", "INNGEST_SIGNING_KEY": "signkey-prod-aa",
                    "INNGEST_SIGNING_KEY_FALLBACK": "signkey-prod-bb"]
@@ -130,7 +131,7 @@ import Testing
     }
 
     @Test func runsOfRecentEvents() async throws {
-        let server = try LoopbackServer(.routes([
+        let server = try ScriptedTCPServer(.routes([
             "GET /v1/events?limit=2": (200, #"{"data":[{"internal_id":"01A","name":"system/adr.edited"},{"id":"01B","name":"x/y"}]}"#),
             "GET /v1/events/01A/runs": (200, #"{"data":[]}"#),
             "GET /v1/events/01B/runs": (200, #"{"data":[{"run_id":"01R","function_id":"f","status":"Running"}]}"#),
@@ -142,7 +143,7 @@ import Testing
     }
 
     @Test func runsWithoutAnEventExplainsWhenTheServerCannotList() async throws {
-        let server = try LoopbackServer(.routes([:]))
+        let server = try ScriptedTCPServer(.routes([:]))
         defer { server.stop() }
         let r = await CLIHarness(environment: ["INNGEST_BASE_URL": "http://127.0.0.1:\(server.port)"]).run(["runs"])
         #expect(r.code == .failure)

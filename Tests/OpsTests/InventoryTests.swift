@@ -14,8 +14,8 @@ import Testing
         #expect(worker.ports == [3111])
         #expect(worker.checks.count == 2)
         let caddy = try #require(panda.services.first { $0.name == "caddy" })
-        #expect(caddy.routes == [ProxyRoute(listen: 9443, upstream: "inngest", upstreamPort: 8288),
-                                 ProxyRoute(listen: 8290, upstream: "inngest", upstreamPort: 8289),
+        #expect(caddy.routes == [ProxyRoute(listen: 9443, upstream: "inngest", upstreamPort: 8388),
+                                 ProxyRoute(listen: 8290, upstream: "inngest", upstreamPort: 8389),
                                  ProxyRoute(listen: 3443, upstream: "worker", upstreamPort: 3111)])
         let nas = try #require(inventory.machine(named: "three-body")?.services.first)
         #expect(nas.checks == [.ssh(host: "three-body", port: 22)])
@@ -55,6 +55,10 @@ import Testing
         (#"{"schemaVersion": 1, "machines": [{"name": "m", "services": [{"name": "p", "kind": "launchd", "routes": [{"listen": 443, "upstream": "nope"}]}]}]}"#, "routes[0].upstream: no service \"nope\" on this machine"),
         (#"{"schemaVersion": 1, "machines": [{"name": "bad name", "services": []}]}"#, "machines[0].name: \"bad name\" may contain only"),
         (#"{"schemaVersion": 1, "machines": [{"name": "m", "services": [{"name": "a", "kind": "ssh", "check": []}]}]}"#, "expected at least one check"),
+        (#"{"schemaVersion": 1, "machines": [{"name": "m", "bind": "0.0.0.0", "services": []}]}"#, "machines[0].bind: \"0.0.0.0\" is not a specific IP address"),
+        (#"{"schemaVersion": 1, "machines": [{"name": "m", "bind": "::", "services": []}]}"#, "machines[0].bind: \"::\" is not a specific IP address"),
+        (#"{"schemaVersion": 1, "machines": [{"name": "m", "bind": "localhost", "services": []}]}"#, "machines[0].bind: \"localhost\" is not"),
+        (#"{"schemaVersion": 1, "machines": [{"name": "m", "bind": "", "services": []}]}"#, "machines[0].bind:"),
         ("{not json", "not valid JSON"),
     ])
     func rejectsBadDocuments(document: String, message: String) {

@@ -2,17 +2,18 @@ import Foundation
 import Subprocess
 import JSON
 import Testing
+import TestSupport
 @testable import Ops
 
 /// start.sh run for real (bash), pointed at a fake worker that exits at once,
 /// as launchd would run it again and again.
 @Suite struct StartScriptTests {
     let dir: TemporaryDirectory
-    let events: LoopbackServer
+    let events: ScriptedTCPServer
 
     init() throws {
         dir = try TemporaryDirectory()
-        events = try LoopbackServer(.http(status: 200, body: #"{"ids":["01TEST"],"status":200}"#))
+        events = try ScriptedTCPServer(.http(status: 200, body: #"{"ids":["01TEST"],"status":200}"#))
         try dir.write("fake-worker", "#!/bin/sh\necho \"ran $*\" >> '\(dir.path)/worker-runs'\nexit 1\n", executable: true)
     }
 
@@ -105,7 +106,7 @@ import Testing
 
     @Test func anUnreachableEventAPIDoesNotStopTheBackOff() async throws {
         events.stop()
-        let env = environment(["INNGEST_EVENT_API_BASE_URL": "http://127.0.0.1:\(LoopbackServer.closedPort())", "JOELCLAW_CRASH_LOOP_STARTS": "0", "JOELCLAW_CRASH_LOOP_BACKOFF": "0"])
+        let env = environment(["INNGEST_EVENT_API_BASE_URL": "http://127.0.0.1:\(ScriptedTCPServer.closedPort())", "JOELCLAW_CRASH_LOOP_STARTS": "0", "JOELCLAW_CRASH_LOOP_BACKOFF": "0"])
         let (r, _) = try await start(env)
         #expect(r.stderrText.contains("crash loop: 1 starts"))
         #expect(r.stderrText.contains("alert not sent"))

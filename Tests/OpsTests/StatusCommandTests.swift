@@ -3,6 +3,7 @@ import HTTP
 import Subprocess
 import JSON
 import Testing
+import TestSupport
 @testable import Ops
 
 /// `joelclaw status` end to end against real loopback services.
@@ -11,17 +12,17 @@ import Testing
     /// SSH host on a dead port, and an SSH host that answers.
     struct Fixture {
         let dir: TemporaryDirectory
-        let up: LoopbackServer, hung: LoopbackServer, sshd: LoopbackServer
+        let up: ScriptedTCPServer, hung: ScriptedTCPServer, sshd: ScriptedTCPServer
         let inventoryPath: String
 
         /// `timeout` applies to the services meant to fail; the ones meant to
         /// answer get 10 s (they return at once unless the machine stalls).
         init(includeFailures: Bool = true, timeout: Double = 2) throws {
             dir = try TemporaryDirectory()
-            up = try LoopbackServer(.http(status: 200, body: #"{"functionCount": 13}"#))
-            hung = try LoopbackServer(.hang)
-            sshd = try LoopbackServer(.banner("SSH-2.0-OpenSSH_9.6\r\n"))
-            let closed = LoopbackServer.closedPort()
+            up = try ScriptedTCPServer(.http(status: 200, body: #"{"functionCount": 13}"#))
+            hung = try ScriptedTCPServer(.hang)
+            sshd = try ScriptedTCPServer(.banner("SSH-2.0-OpenSSH_9.6\r\n"))
+            let closed = ScriptedTCPServer.closedPort()
             let failing = includeFailures ? """
               {"name": "refusing", "kind": "http", "ports": [\(closed)], "timeoutSeconds": \(timeout), "check": {"type": "http", "url": "http://127.0.0.1:\(closed)/"}},
               {"name": "hung", "kind": "http", "ports": [\(hung.port)], "timeoutSeconds": \(timeout), "check": {"type": "http", "url": "http://127.0.0.1:\(hung.port)/"}},
@@ -47,17 +48,16 @@ import Testing
         func stop() { [up, hung, sshd].forEach { $0.stop() } }
     }
 
-    @Test func reportsEveryServiceGroupedByMachineWithinThreeSeconds() async throws {
+    @Test func reportsEveryServiceGroupedByMachine() async throws {
         let f = try Fixture()
         defer { f.stop() }
         // The failing services have 2 s timeouts, the rest answer at once: on an
-        // idle machine this takes ~2.1 s (bench/ops/status-hosts-down.sh measures
-        // the binary). The bound leaves room for the other suites sharing 2 cores.
-        // --timeout 10 lifts the default 2.5 s cap so a stalled machine cannot
+        // idle machine this takes ~2.1 s, which bench/ops/status-hosts-down.sh
+        // measures on the release binary (a timing bound here would only measure
+        // the other suites sharing the cores). --timeout 10 lifts the default 2.5 s cap so a stalled machine cannot
         // turn the answering services down; the cap has its own test.
         let result = await CLIHarness(environment: ["JOELCLAW_INVENTORY": f.inventoryPath]).run(["status", "--timeout", "10"])
         #expect(result.code == .failure)
-        #expect(result.seconds < 8, "status took \(result.seconds)s")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "alpha (test box)")
         let beta = try #require(lines.firstIndex(of: "beta"))
@@ -147,7 +147,6 @@ import Testing
         #expect(!result.stdout.contains("beta"))
         let hung = result.stdout.split(separator: "\n").first { $0.contains(" hung ") } ?? ""
         #expect(hung.contains("0.3s"), "the 2 s inventory timeout was capped to 0.3 s: \(hung)")
-        #expect(result.seconds < 6, "took \(result.seconds)s")
         let unknown = await CLIHarness(environment: ["JOELCLAW_INVENTORY": f.inventoryPath]).run(["status", "--machine", "gamma"])
         #expect(unknown.code == .usage)
         #expect(unknown.stderr.contains("No machine 'gamma'"))

@@ -1,6 +1,7 @@
 import HTTP
 import InngestProtocol
 import JSON
+import Support
 
 /// The read side a console needs: recent events, pages of runs, bounded
 /// counts, a run's steps as a trace, and re-running a finished run.

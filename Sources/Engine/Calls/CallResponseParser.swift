@@ -2,6 +2,7 @@ import Foundation
 import HTTP
 import InngestProtocol
 import JSON
+import Support
 
 /// Turns a worker's HTTP response into a `CallResult`, the way the Inngest
 /// executor reads it (`pkg/execution/driver/httpdriver` in inngest/inngest): 200 = done, 206 = ops, 201 = a

@@ -1,3 +1,4 @@
+import Support
 import Foundation
 import JSON
 
@@ -53,7 +54,7 @@ final class EngineCore: Sendable {
     }
 
     /// Loads the stored functions into the registry at start-up.
-    func loadFunctions(log: EngineLog) throws {
+    func loadFunctions(log: Logger) throws {
         try sync.loadFunctions(log: log)
     }
 

@@ -1,3 +1,4 @@
+import Support
 import Hashing
 import JSON
 
@@ -62,13 +63,13 @@ struct FunctionSync: Sendable {
 
     /// Loads the registered functions into the registry at start-up; a stored
     /// config the current engine refuses is reported and skipped.
-    func loadFunctions(log: EngineLog) throws {
+    func loadFunctions(log: Logger) throws {
         var byApp: [String: [FunctionDefinition]] = [:]
         for (appID, text) in try store.allFunctions() {
             do {
                 byApp[appID, default: []].append(try FunctionDefinition(config: try JSON(parsing: text), appID: appID))
             } catch {
-                log(.error, "stored function no longer valid; skipped until re-registered", ["app_id": appID, "error": "\(error)"])
+                log.error("stored function no longer valid; skipped until re-registered", ["app_id": .string(appID), "error": "\(error)"])
             }
         }
         for (appID, functions) in byApp { registry.replaceApp(appID, with: functions) }

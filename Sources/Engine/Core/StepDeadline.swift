@@ -1,5 +1,6 @@
 import HTTP
 import InngestProtocol
+import Support
 
 /// When a sleep ends or a wait or invocation times out, from the text a step
 /// op carries: a duration from now (`"30s"`), or an absolute RFC 3339 time,

@@ -1,3 +1,4 @@
+import Support
 import Foundation
 import HTTP
 import InngestProtocol
@@ -10,7 +11,7 @@ final class Executor: @unchecked Sendable {
     let client: any HTTPClient
     let signer: (any RequestSigner)?
     let limiter = ConcurrencyLimiter()
-    let log: EngineLog
+    let log: Logger
     /// Applied to every error a call returns before it is logged or stored.
     let redactor: SecretRedactor
     /// Set once the scheduler exists (they reference each other).
@@ -19,7 +20,7 @@ final class Executor: @unchecked Sendable {
     var onRunFinished: (@Sendable (String) -> Void)?
 
     init(core: EngineCore, client: any HTTPClient, signer: (any RequestSigner)?, redactor: SecretRedactor = SecretRedactor(),
-         log: @escaping EngineLog) {
+         log: Logger) {
         self.core = core
         self.client = client
         self.signer = signer
@@ -43,7 +44,7 @@ final class Executor: @unchecked Sendable {
         } catch {
             // Storage failed (disk full, I/O error): the item is still in the
             // queue table, so try again shortly rather than losing it.
-            log(.error, "queue item failed; will retry", ["item": String(item.id), "error": "\(error)"])
+            log.error("queue item failed; will retry", ["item": .int(Int(item.id)), "error": "\(error)"])
             var again = item
             again.dueAt = core.now + 1_000
             scheduler?.add([again])
@@ -76,8 +77,8 @@ final class Executor: @unchecked Sendable {
         }
         result = result.redactingErrors(with: redactor)
         if case .failed(let error) = result.outcome {
-            log(.warning, "worker call failed", ["run_id": runID, "function_id": function.id, "attempt": String(item.attempt),
-                                                  "error": error["message"]?.stringValue ?? error.serialized()])
+            log.warn("worker call failed", ["run_id": .string(runID), "function_id": .string(function.id), "attempt": .int(item.attempt),
+                                            "error": .string(error["message"]?.stringValue ?? error.serialized())])
         }
         let effects: EngineEffects
         do {

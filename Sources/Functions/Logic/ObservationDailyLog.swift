@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Support
 
 /// The block appended to `<memoryLogDir>/<date>.md` after each observed
 /// session (functions.md §18.5), plus a hidden marker with the dedupe key so

@@ -1,13 +1,9 @@
 import Foundation
+import Support
 
-/// Severity of a log line.
-public enum InngestLogLevel: String, Sendable, Comparable, CaseIterable {
-    case debug, info, warn, error
-
-    public static func < (a: InngestLogLevel, b: InngestLogLevel) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
-    }
-}
+/// Severity of a log line: the package's one level type (`LogLevel`), under
+/// the SDK's name.
+public typealias InngestLogLevel = LogLevel
 
 /// Where SDK and function log lines go. The worker plugs in its JSON-lines
 /// logger; the default writes JSON lines to standard error.
@@ -44,33 +40,18 @@ public struct InngestLogger: Sendable {
     }
 }
 
-/// Writes one JSON object per line to standard error: `{"level","msg",…fields}`.
-public struct StandardErrorLogSink: InngestLogSink {
-    public let minimumLevel: InngestLogLevel
-    public init(minimumLevel: InngestLogLevel = .info) { self.minimumLevel = minimumLevel }
+/// Hands SDK and function log lines to a `Logger`, the package's one
+/// structured logger (JSON lines on standard error by default), with the
+/// line's fields kept as fields.
+public struct LoggerLogSink: InngestLogSink {
+    public let logger: Logger
+    public init(logger: Logger = Logger()) { self.logger = logger }
 
     public func log(_ level: InngestLogLevel, _ message: String, fields: [(String, String)]) {
-        guard level >= minimumLevel else { return }
-        var line = "{\"level\":\"\(level.rawValue)\",\"msg\":\(jsonString(message))"
-        for (k, v) in fields { line += ",\(jsonString(k)):\(jsonString(v))" }
-        line += "}\n"
-        FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    private func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        guard logger.isEnabled(level) else { return }
+        var line = logger
+        for (key, value) in fields { line = line.with([key: .string(value)]) }
+        line.log(level, message)
     }
 }
 

@@ -230,7 +230,20 @@ public struct InngestServeHandler: HTTPHandler {
             }
         }
         let stepId = request.queryValue("stepId") ?? "step"
-        let outcome = await inngest.executor.execute(function, request: callRequest, stepId: stepId)
+        let executor = inngest.executor, call = callRequest
+        let outcome = await Self.awayFromTheCaller { await executor.execute(function, request: call, stepId: stepId) }
         return ServeResponse.outcome(outcome, signWith: key, now: now)
+    }
+
+    /// Runs a function body on the global pool, not on the executor the
+    /// request arrived on. An HTTP server may run handlers on its event loop
+    /// (this package's does), and a body that blocks its thread (a file lock,
+    /// a slow disk, a synchronous wait) would otherwise stall every other
+    /// connection of that loop, `/health` included.
+    static func awayFromTheCaller<T: Sendable>(_ work: @escaping @Sendable () async -> T) async -> T {
+        if #available(macOS 15.0, *) {
+            return await withTaskExecutorPreference(globalConcurrentExecutor, operation: work)
+        }
+        return await work()
     }
 }

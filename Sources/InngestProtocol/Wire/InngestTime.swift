@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Support
 
 /// Time formatting the wire needs (RFC 3339 in UTC), independent of locale.
 ///

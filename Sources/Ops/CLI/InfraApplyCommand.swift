@@ -37,12 +37,13 @@ public struct InfraApplyCommand: CLICommand {
         let infraDir = "\(context.repositoryRoot)/infra"
         let manifest: InfraManifest
         let settings: InfraSettings
+        let inventory = try Inventory.load(from: context.inventoryPath)
         do {
             manifest = try InfraManifest.load(from: "\(infraDir)/infra.json")
             let settingsFile = context.environment["JOELCLAW_INFRA_CONFIG"].map(context.absolute)
                 ?? context.environment["HOME"].map { "\($0)/.config/joelclaw/infra.env" }
-            settings = try InfraSettings(defaults: manifest.settings, environment: context.environment,
-                                         repositoryRoot: context.repositoryRoot, settingsFile: settingsFile)
+            settings = try InfraSettings.forMachine(of: inventory, defaults: manifest.settings, environment: context.environment,
+                                                    repositoryRoot: context.repositoryRoot, settingsFile: settingsFile)
         } catch {
             throw CommandFailure("\(error)", exitCode: .configuration)
         }
@@ -51,7 +52,6 @@ public struct InfraApplyCommand: CLICommand {
         if let bad = groups.first(where: { !known.contains($0) }) {
             throw UsageError("Unknown group '\(bad)'; the manifest has \(known.sorted().joined(separator: ", "))")
         }
-        let inventory = try Inventory.load(from: context.inventoryPath)
         let root = context.absolute(self.root ?? context.environment["JOELCLAW_INFRA_ROOT"] ?? "/")
         let applier = InfraApplier(infraDirectory: infraDir, root: root, settings: settings, inventory: inventory,
                                    commands: context.commands, output: context.stdout)

@@ -6,14 +6,16 @@ import Foundation
 /// (`JOELCLAW_INFRA_CONFIG`, default `~/.config/joelclaw/infra.env`, `NAME=value`
 /// lines), built-ins (`HOME`, `USER`, `UID`, `REPO`), then the defaults in
 /// `infra/infra.json`. Values may use other `{{NAMES}}`; they are resolved
-/// recursively and a cycle is an error.
+/// recursively and a cycle is an error. `fixed` values (what the inventory
+/// decides, such as `BIND_ADDRESS`) sit above all of them: an environment
+/// variable cannot widen where a service listens.
 public struct InfraSettings: Sendable, Equatable {
     public private(set) var values: [String: String]
 
     public init(values: [String: String]) { self.values = values }
 
     public init(defaults: [(String, String)], environment: [String: String], repositoryRoot: String,
-                settingsFile: String? = nil) throws {
+                settingsFile: String? = nil, fixed: [String: String] = [:]) throws {
         var raw: [String: String] = [:]
         for (k, v) in defaults { raw[k] = v }
         if let home = environment["HOME"] { raw["HOME"] = home }
@@ -27,6 +29,7 @@ public struct InfraSettings: Sendable, Equatable {
             let name = String(k.dropFirst("JOELCLAW_".count))
             if TemplateRenderer.isPlaceholderName(name) { raw[name] = v }
         }
+        for (k, v) in fixed { raw[k] = v }
         values = try Self.resolve(raw)
     }
 

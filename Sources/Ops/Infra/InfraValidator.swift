@@ -18,12 +18,14 @@ struct InfraValidator {
         case .caddyfile:
             let caddyfile: Caddyfile
             do { caddyfile = try Caddyfile(parsing: file.content) } catch { throw InfraError("\(file.file.source): \(error)") }
+            try ListenAddressCheck.caddy(caddyfile, source: file.file.source)
             if let inventory, let label = file.file.action.label {
                 try Self.checkRoutes(caddyfile, against: inventory, proxyUnit: label, source: file.file.source)
             }
             return try await tool(Command("caddy", ["validate", "--config", staged, "--adapter", "caddyfile"], timeout: 20), for: file)
         case .compose:
             try Self.checkYAMLShape(file.content, source: file.file.source, requiredTopLevel: ["services"])
+            try ListenAddressCheck.compose(file.content, source: file.file.source)
             // The docker CLI may be present without its compose plugin.
             if let probe = try? await commands.run(Command("docker", ["compose", "version"], timeout: 10)), !probe.succeeded {
                 return ["\(file.file.source): docker compose not installed, checked structure only"]

@@ -38,14 +38,22 @@ public struct Machine: Sendable, Equatable {
     /// unit on another host is inspected with e.g. `ssh -o BatchMode=yes host`.
     /// Empty means the commands run locally.
     public var commandPrefix: [String]
+    /// The one address this machine's published ports and proxy sites listen
+    /// on (`infra apply` fills `{{BIND_ADDRESS}}` with it): loopback unless the
+    /// inventory names another, e.g. the machine's tailnet address. Never a
+    /// wildcard: nothing is published on all interfaces.
+    public var bind: String
     public var services: [Service]
 
     public init(name: String, description: String? = nil, address: String = "127.0.0.1",
-                commandPrefix: [String] = [], services: [Service]) {
+                commandPrefix: [String] = [], bind: String = Machine.defaultBind, services: [Service]) {
         self.name = name
         self.description = description
         self.address = address
         self.commandPrefix = commandPrefix
+        self.bind = bind
         self.services = services
     }
+
+    public static let defaultBind = "127.0.0.1"
 }

@@ -45,7 +45,7 @@ struct InventoryDecoder {
     }
 
     func machine(_ value: JSON, path: String) throws -> Machine {
-        let f = try Fields(value, path: path, allowed: ["name", "description", "address", "commandPrefix", "services", "$comment"])
+        let f = try Fields(value, path: path, allowed: ["name", "description", "address", "commandPrefix", "bind", "services", "$comment"])
         let name = try f.name("name")
         let address = try f.optionalString("address") ?? "127.0.0.1"
         let prefix: [String] = try f.optionalArray("commandPrefix")?.enumerated().map { i, v -> String in
@@ -54,12 +54,16 @@ struct InventoryDecoder {
             }
             return s
         } ?? []
+        let bind = try f.optionalString("bind") ?? Machine.defaultBind
+        guard BindAddress.isSpecific(bind) else {
+            throw InventoryError(path: "\(path).bind", "\"\(bind)\" is not a specific IP address (a wildcard such as 0.0.0.0 or :: would publish on every interface)")
+        }
         let services = try resolveRoutes(f.array("services").enumerated().map { i, s in
             try service(s, path: "\(path).services[\(i)]", address: address)
         }, path: path)
         try requireUnique(services.map(\.name), path: "\(path).services", what: "service name")
         return Machine(name: name, description: try f.optionalString("description"), address: address,
-                       commandPrefix: prefix, services: services)
+                       commandPrefix: prefix, bind: bind, services: services)
     }
 
     func service(_ value: JSON, path: String, address: String) throws -> Service {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import JSON
+import Support
 
 /// The `joelclaw status --json` document, schema `joelclaw.status.v1`.
 ///

@@ -4,6 +4,7 @@ import JSON
 import Ops
 import Subprocess
 @testable import Functions
+import TestSupport
 
 /// A real agent-loop set-up: a small Python project in a git repository (its
 /// checkout on `main`, an `integration` branch the loops merge into), the

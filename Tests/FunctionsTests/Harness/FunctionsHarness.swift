@@ -3,6 +3,7 @@ import HTTP
 import InngestProtocol
 import JSON
 @testable import Functions
+import TestSupport
 
 /// Everything a function test needs, real and throwaway: a directory tree
 /// (vault, scratch, database, NAS, repos), an Inngest event API on loopback

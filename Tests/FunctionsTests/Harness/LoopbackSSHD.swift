@@ -7,6 +7,7 @@ import Glibc
 private let streamSocketType = Int32(SOCK_STREAM.rawValue)
 #elseif canImport(Darwin)
 import Darwin
+import Support
 private let streamSocketType = SOCK_STREAM
 #endif
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import JSON
+import TestSupport
 
 /// A stand-in for the Anthropic Messages API on loopback: checks the request
 /// shape and answers with `reply(prompt)` in the API's response shape.

@@ -10,8 +10,9 @@ enum RenderedInfra {
 
     static func settings(_ extra: [String: String] = [:]) throws -> InfraSettings {
         let manifest = try InfraManifest.load(from: "\(Repository.root)/infra/infra.json")
-        return try InfraSettings(defaults: manifest.settings, environment: environment.merging(extra) { $1 },
-                                 repositoryRoot: "/Users/test/joelclaw", settingsFile: nil)
+        let inventory = try Inventory.load(from: "\(Repository.root)/infra/inventory.json")
+        return try InfraSettings.forMachine(of: inventory, defaults: manifest.settings, environment: environment.merging(extra) { $1 },
+                                            repositoryRoot: "/Users/test/joelclaw", settingsFile: nil)
     }
 
     static func all() throws -> [RenderedFile] {

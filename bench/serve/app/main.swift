@@ -25,12 +25,24 @@ let manySteps = InngestFunction(id: "many-steps", triggers: [.event("bench/many"
     return "done"
 }
 
-let inngest = Inngest(appId: "bench", functions: [oneStep, manySteps],
+// A step that holds its thread for `ms` milliseconds (default 3000), the way
+// a file lock or a slow disk does; bench/http/blocking-step.sh measures
+// /health while several of these run.
+let blockingStep = InngestFunction(id: "blocking-step", triggers: [.event("bench/block")]) { ctx -> String in
+    let ms = ctx.event.data["ms"]?.intValue ?? 3000
+    return try await ctx.step.run("hold-thread") { () -> String in
+        usleep(UInt32(max(0, min(ms, 60_000))) * 1000)
+        return "held \(ms) ms"
+    }
+}
+
+let inngest = Inngest(appId: "bench", functions: [oneStep, manySteps, blockingStep],
                       configuration: InngestConfiguration(mode: .dev), httpClient: SocketHTTPClient(),
                       logSink: DiscardingLogSink())
 let handler = inngest.handler
 var router = HTTPRouter()
 for method in ["GET", "PUT", "POST"] { router.add(method, "/api/inngest", handler: handler) }
+router.add("GET", "/health") { _ in HTTPResponse(status: 200, contentType: "application/json", text: "{\"status\":\"ok\"}") }
 let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: port), handler: router)
 try server.start()
 FileHandle.standardOutput.write(Data("listening \(server.port)\n".utf8))

@@ -8,8 +8,8 @@ import Darwin
 /// A real TCP server on 127.0.0.1 (port chosen by the kernel) standing in for
 /// the services `status` checks: it answers HTTP, sends a banner, or accepts
 /// and then says nothing (a hung service).
-final class LoopbackServer: @unchecked Sendable {
-    enum Behaviour: Sendable {
+public final class ScriptedTCPServer: @unchecked Sendable {
+    public enum Behaviour: Sendable {
         /// Reads the request, answers with this status and body, closes.
         case http(status: Int, body: String)
         /// Answers by `"METHOD /path?query"`; anything else gets 404.
@@ -24,16 +24,19 @@ final class LoopbackServer: @unchecked Sendable {
         case hang
     }
 
-    let port: Int
+    public let port: Int
     private let fd: Int32
     private let behaviour: Behaviour
     private let lock = NSLock()
     private var clients: [Int32] = []
     private var stopped = false
     /// Request heads received, for assertions.
-    private(set) var requests: [String] = []
+    public private(set) var requests: [String] = []
+    /// The most connections that were open at the same time.
+    public var peakConnections: Int { lock.lock(); defer { lock.unlock() }; return peak }
+    private var peak = 0
 
-    init(_ behaviour: Behaviour) throws {
+    public init(_ behaviour: Behaviour) throws {
         self.behaviour = behaviour
         let (fd, port) = try Self.bindLoopback(reuseAddress: true)
         self.fd = fd
@@ -47,7 +50,7 @@ final class LoopbackServer: @unchecked Sendable {
     /// for the rest of the test process. Closing it instead would let another
     /// test's server be handed the same ephemeral port, turning "refused" into
     /// "up" at random.
-    static func closedPort() -> Int {
+    public static func closedPort() -> Int {
         // No SO_REUSEADDR: nothing else may bind the port while this socket holds it.
         guard let (_, port) = try? bindLoopback(reuseAddress: false) else { preconditionFailure("cannot bind a loopback port") }
         return port
@@ -76,7 +79,7 @@ final class LoopbackServer: @unchecked Sendable {
 
     /// Wakes every thread with `shutdown`; each thread closes its own socket,
     /// so a descriptor number is never closed while another thread uses it.
-    func stop() {
+    public func stop() {
         lock.lock()
         guard !stopped else { lock.unlock(); return }
         stopped = true
@@ -100,6 +103,7 @@ final class LoopbackServer: @unchecked Sendable {
                 return
             }
             clients.append(client)
+            peak = max(peak, clients.count)
             lock.unlock()
             Thread.detachNewThread { [self] in serve(client) }
         }

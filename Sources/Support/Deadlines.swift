@@ -3,7 +3,7 @@ import Foundation
 /// Runs `operation`, but answers `fallback()` if it has not finished within
 /// `seconds`. The operation is cancelled and left to wind down on its own;
 /// the caller never waits for it past the deadline.
-func withDeadline<T: Sendable>(_ seconds: Double, operation: @escaping @Sendable () async -> T,
+public func withDeadline<T: Sendable>(_ seconds: Double, operation: @escaping @Sendable () async -> T,
                                fallback: @escaping @Sendable () -> T) async -> T {
     let shot = OneShot<T>()
     let work = Task { shot.resolve(await operation()) }
@@ -17,7 +17,7 @@ func withDeadline<T: Sendable>(_ seconds: Double, operation: @escaping @Sendable
 /// answers directly, so its result never waits for a free concurrency thread
 /// to be delivered (on a loaded 2-core machine that hop can take longer than
 /// the slack before the fallback fires).
-func blockingWithDeadline<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () -> T,
+public func blockingWithDeadline<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () -> T,
                                        fallback: @escaping @Sendable () -> T) async -> T {
     let shot = OneShot<T>()
     Thread.detachNewThread { shot.resolve(body()) }
@@ -40,7 +40,7 @@ private func resolve<T: Sendable>(_ shot: OneShot<T>, after seconds: Double, wit
 
 /// Runs blocking work (a socket wait, a DNS lookup) on its own thread so it
 /// never occupies one of the few cooperative threads Swift concurrency has.
-func onDedicatedThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+public func onDedicatedThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
     let shot = OneShot<T>()
     Thread.detachNewThread { shot.resolve(body()) }
     return await shot.value

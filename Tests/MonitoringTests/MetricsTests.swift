@@ -1,8 +1,10 @@
 import Foundation
+import Support
 import HTTP
 import JSON
 import Testing
-@testable import Ops
+import TestSupport
+@testable import Monitoring
 
 @Suite struct MetricsTests {
     @Test func expositionFormat() {
@@ -125,7 +127,7 @@ import Testing
     }
 
     @Test func workerHealthFields() async throws {
-        let engine = try LoopbackServer(.http(status: 200, body: #"{"status":"ok"}"#))
+        let engine = try ScriptedTCPServer(.http(status: 200, body: #"{"status":"ok"}"#))
         defer { engine.stop() }
         // A generous probe timeout: the 1 s default failed this check on a loaded machine.
         let health = WorkerHealth(engineURL: "http://127.0.0.1:\(engine.port)", probeTimeout: 10)
@@ -137,7 +139,7 @@ import Testing
 
         health.setFunctionCount(13)
         health.recordSync(succeeded: false, detail: "HTTP 401 from /fn/register", at: Date(timeIntervalSince1970: 1_771_262_880))
-        health.setEngineURL("http://127.0.0.1:\(LoopbackServer.closedPort())")
+        health.setEngineURL("http://127.0.0.1:\(ScriptedTCPServer.closedPort())")
         fields = JSON.object(JSONObject(await health.fields().map { (key: $0.key, value: $0.value) }))
         #expect(fields.objectValue?.keys == ["functionCount", "engine", "lastSync"])
         #expect(fields["functionCount"] == 13)

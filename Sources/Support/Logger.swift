@@ -7,19 +7,15 @@ import Darwin
 /// Structured logging as JSON lines: one object per line with `ts`, `level`,
 /// `msg`, then the logger's context fields and the call's fields in order.
 ///
-/// Tiny on purpose (launchd captures the stream; `jq` reads it). Any module
-/// may take a `Logger` value; `with(_:)` adds context such as a request id.
+/// Tiny on purpose (launchd captures the stream; `jq` reads it). Every module
+/// logs through this one type (the engine, the functions, the HTTP server and
+/// the SDK's bridge alike), so fields stay fields instead of being flattened
+/// into message text; `with(_:)` adds context such as a request id.
 /// Lines go out with one `write(2)` each, so concurrent writers never interleave.
 public struct Logger: Sendable {
-    public enum Level: Int, Sendable, Comparable, CaseIterable {
-        case debug, info, warn, error
-        public var name: String { ["debug", "info", "warn", "error"][rawValue] }
-        public init?(name: String) {
-            guard let level = Level.allCases.first(where: { $0.name == name.lowercased() }) else { return nil }
-            self = level
-        }
-        public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
-    }
+    /// The one log-level type of the package (`LogLevel`), under the name
+    /// callers of a logger expect.
+    public typealias Level = LogLevel
 
     /// Where lines go: a file descriptor (stderr by default), or a closure
     /// (tests collect lines with it).
@@ -38,6 +34,12 @@ public struct Logger: Sendable {
         self.sink = sink
         self.context = []
     }
+
+    /// Drops every line: the default of components whose caller may not care.
+    public static let discarding = Logger(minimumLevel: .error, sink: .lines { _ in })
+
+    /// Whether a line at `level` would be written (to skip building costly fields).
+    public func isEnabled(_ level: Level) -> Bool { level >= minimumLevel }
 
     /// A logger that adds `fields` to every line.
     public func with(_ fields: KeyValuePairs<String, LogValue>) -> Logger {
@@ -81,46 +83,4 @@ public struct Logger: Sendable {
 
     /// RFC 3339 UTC with milliseconds.
     static func timestamp() -> String { UTCTimestamp.now() }
-}
-
-/// A field value in a log line.
-public enum LogValue: Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
-    ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral, ExpressibleByStringInterpolation {
-    case string(String)
-    case int(Int)
-    case double(Double)
-    case bool(Bool)
-
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(integerLiteral value: Int) { self = .int(value) }
-    public init(floatLiteral value: Double) { self = .double(value) }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
-
-    func append(to line: inout String) {
-        switch self {
-        case .string(let s): Self.appendQuoted(s, to: &line)
-        case .int(let i): line += String(i)
-        case .double(let d): line += d.isFinite ? String(d) : "null"
-        case .bool(let b): line += b ? "true" : "false"
-        }
-    }
-
-    /// A JSON string literal (RFC 8259 §7).
-    static func appendQuoted(_ text: String, to line: inout String) {
-        line += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": line += "\\\""
-            case "\\": line += "\\\\"
-            case "\n": line += "\\n"
-            case "\r": line += "\\r"
-            case "\t": line += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                line += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: line.unicodeScalars.append(scalar)
-            }
-        }
-        line += "\""
-    }
 }

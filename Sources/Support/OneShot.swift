@@ -4,14 +4,14 @@ import Foundation
 /// ones are ignored. This is how a blocking thread, a timer and a process
 /// termination handler race to answer one `await` without any of them
 /// blocking a Swift concurrency thread.
-final class OneShot<Value: Sendable>: @unchecked Sendable {
+public final class OneShot<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var result: Value?
     private var waiters: [CheckedContinuation<Value, Never>] = []
 
-    init() {}
+    public init() {}
 
-    func resolve(_ value: Value) {
+    public func resolve(_ value: Value) {
         lock.lock()
         guard result == nil else { lock.unlock(); return }
         result = value
@@ -21,9 +21,9 @@ final class OneShot<Value: Sendable>: @unchecked Sendable {
         for w in pending { w.resume(returning: value) }
     }
 
-    var isResolved: Bool { lock.withLock { result != nil } }
+    public var isResolved: Bool { lock.withLock { result != nil } }
 
-    var value: Value {
+    public var value: Value {
         get async {
             await withCheckedContinuation { (c: CheckedContinuation<Value, Never>) in
                 lock.lock()

@@ -4,10 +4,10 @@ import HTTP
 /// A real HTTP server on 127.0.0.1 with a port chosen by the kernel, answering
 /// with a closure. Stands in for remote APIs (the LLM, a health endpoint, the
 /// Inngest event API, a video host) in tests.
-final class LoopbackServer: @unchecked Sendable {
-    let server: HTTPServer
+public final class LoopbackServer: @unchecked Sendable {
+    public let server: HTTPServer
 
-    init(_ respond: @escaping @Sendable (HTTPRequest) async -> HTTPResponse) throws {
+    public init(_ respond: @escaping @Sendable (HTTPRequest) async -> HTTPResponse) throws {
         let box = RequestLog()
         server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0),
                             handler: ClosureHTTPHandler { request in
@@ -19,10 +19,10 @@ final class LoopbackServer: @unchecked Sendable {
     }
 
     private let log: RequestLog
-    var requests: [HTTPRequest] { log.all }
-    var url: String { "http://127.0.0.1:\(server.port)" }
+    public var requests: [HTTPRequest] { log.all }
+    public var url: String { "http://127.0.0.1:\(server.port)" }
 
-    func stop() async { await server.shutdown(drain: 1) }
+    public func stop() async { await server.shutdown(drain: 1) }
 }
 
 final class RequestLog: @unchecked Sendable {
@@ -33,7 +33,7 @@ final class RequestLog: @unchecked Sendable {
 }
 
 extension HTTPResponse {
-    static func json(_ text: String, status: Int = 200) -> HTTPResponse {
+    public static func json(_ text: String, status: Int = 200) -> HTTPResponse {
         HTTPResponse(status: status, contentType: "application/json", text: text)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import JSON
+import Support
 
 /// The worker's self-report for `GET /health` beyond "the process answers":
 /// how many functions it serves, whether the engine it syncs with is
@@ -54,7 +55,7 @@ public final class WorkerHealth: @unchecked Sendable {
             engine = .object(JSONObject([("url", .string(url)), ("reachable", .bool(reachable)), ("detail", .string(detail))]))
         }
         let syncJSON: JSON = sync.map {
-            .object(JSONObject([("ok", .bool($0.succeeded)), ("at", .string(StatusJSON.timestamp($0.at))), ("detail", .string($0.detail))]))
+            .object(JSONObject([("ok", .bool($0.succeeded)), ("at", .string(UTCTimestamp.rfc3339(milliseconds: Int64(($0.at.timeIntervalSince1970 * 1000).rounded())))), ("detail", .string($0.detail))]))
         } ?? .null
         return [
             ("functionCount", count.map { .number(JSONNumber($0)) } ?? .null),
@@ -77,7 +78,7 @@ public final class WorkerHealth: @unchecked Sendable {
             let r = try await http.send(HTTPClientRequest(method: "GET", url: url, timeout: probeTimeout))
             return ((200...299).contains(r.status), "HTTP \(r.status)")
         } catch HTTPClientError.timedOut {
-            return (false, "no response within \(TCPProbe.format(probeTimeout))s")
+            return (false, "no response within \(String(format: "%.1f", probeTimeout))s")
         } catch HTTPClientError.transport(let why) {
             return (false, why)
         } catch {
