@@ -31,12 +31,17 @@ extension InngestAPIClient {
         return Page(items: reply["runs"]?.arrayValue ?? [], cursor: more ? reply["cursor"]?.stringValue : nil)
     }
 
-    /// `GET /v1/runs/counts`: how many runs match, counted up to `cap`.
+    /// `GET /v1/runs/counts`: how many runs match, counted up to `cap` (the embedded engine's form).
     public func runCount(functionID: String? = nil, status: String? = nil, from: String? = nil,
                          cap: Int = 10_000, timeout: Double = 10) async throws -> (count: Int, capped: Bool) {
         let reply = try await call("GET", "/v1/runs/counts", query: [("function_id", functionID), ("status", status),
                                                                      ("from", from), ("cap", String(cap))], timeout: timeout)
-        return (reply["count"]?.intValue ?? 0, reply["capped"]?.boolValue ?? false)
+        // The Inngest API's own counts endpoint ignores `function_id` and has no `capped`:
+        // a count that may be for every function is no count for this one.
+        guard let capped = reply["capped"]?.boolValue, let count = reply["count"]?.intValue else {
+            throw InngestAPIError.badReply("this server's run counts are not per function")
+        }
+        return (count, capped)
     }
 
     /// `GET /v1/runs/{id}`: a run's status and output.
