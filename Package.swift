@@ -22,6 +22,8 @@
 //   Ops                inventory, health checks, infra rendering/apply, the joelclaw
 //                      commands (Inngest through the SDK's clients, the engine's key file)
 //   Functions          the ported functions and the effects they use
+//   Console            the web console: server-rendered pages over the Inngest REST
+//                      API and Ops' status (knows nothing of the functions)
 //   Worker, joelclaw   executables
 import PackageDescription
 
@@ -67,13 +69,14 @@ let package = Package(
         .target(name: "Monitoring", dependencies: ["Support", "HTTP", "JSON", "InngestProtocol"]),
         .target(name: "Ops", dependencies: ["Support", "JSON", "HTTP", "Subprocess", "InngestProtocol", "Engine"]),
         .target(name: "Functions", dependencies: ["Support", "InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite", "Ops", "Subprocess"]),
+        .target(name: "Console", dependencies: ["Support", "HTTP", "JSON", "Hashing", "InngestProtocol", "Ops"]),
         .executableTarget(name: "Worker", dependencies: [
-            "Support", "HTTP", "InngestProtocol", "Engine", "Functions", "Ops", "Monitoring", "JSON",
+            "Support", "HTTP", "InngestProtocol", "Engine", "Functions", "Ops", "Monitoring", "JSON", "Console",
         ]),
         // The Swift app that bench/serve/run.sh measures (not a product).
         .executableTarget(name: "ServeBenchApp", dependencies: ["HTTP", "InngestProtocol", "JSON"], path: "bench/serve/app"),
         // `joelclaw loop` reads the functions' loop state store, hence Functions.
-        .executableTarget(name: "JoelclawCLI", dependencies: ["Ops", "Functions"]),
+        .executableTarget(name: "JoelclawCLI", dependencies: ["Ops", "Functions", "Console"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
@@ -98,6 +101,10 @@ let package = Package(
         .executableTarget(name: "SpawnHarness", dependencies: ["Subprocess"], path: "Tests/SpawnHarness"),
         .testTarget(name: "MonitoringTests", dependencies: ["TestSupport", "Monitoring", "HTTP", "JSON", "InngestProtocol"]),
         .testTarget(name: "WorkerTests", dependencies: ["HTTP", "JSON", "TestSupport"]),
+        // The console over test functions, driven by the browser test (Tests/Browser/console_test.py).
+        .executableTarget(name: "ConsoleBrowserHarness", dependencies: ["Console", "Engine", "InngestProtocol", "HTTP", "JSON", "Ops", "Monitoring"],
+                          path: "Tests/ConsoleBrowserHarness"),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Engine", "InngestProtocol", "HTTP", "JSON", "Ops", "Subprocess"]),
         // The repository's documents against its code (docs/architecture.md's module graph, the README's layout).
         .testTarget(name: "RepositoryTests"),
     ]

@@ -18,6 +18,8 @@ curl /usr/bin/curl
 ffmpeg /usr/bin/ffmpeg
 openssh-client /usr/bin/ssh
 openssh-server /usr/sbin/sshd
+chromium /usr/bin/chromium
+chromium-driver /usr/bin/chromedriver
 LIST
   if [ ${#need_apt[@]} -gt 0 ]; then
     echo "test.sh: installing Debian packages: ${need_apt[*]}" >&2
@@ -39,6 +41,7 @@ while read -r pkg module; do
   python3 -c "import $module" >/dev/null 2>&1 || need_pip+=("$pkg")
 done <<'LIST'
 pyyaml yaml
+selenium selenium
 LIST
 if [ ${#need_pip[@]} -gt 0 ]; then
   echo "test.sh: installing PyPI packages: ${need_pip[*]}" >&2
@@ -63,3 +66,8 @@ export INNGEST_INTEROP_REQUIRED=1
 
 swift build --build-tests
 swift test --skip-build "$@"
+# The web console in headless Chromium (Tests/Browser/console_test.py); with
+# arguments (a filtered run) only the Swift tests run.
+if [ $# -eq 0 ]; then
+  python3 Tests/Browser/console_test.py "$(swift build --show-bin-path)/ConsoleBrowserHarness"
+fi

@@ -33,8 +33,9 @@ let package = Package(
         .target(name: "Ops", dependencies: ["Support", "JSON", "HTTP", "Subprocess", "InngestProtocol", "Engine"], path: "Modules/Ops"),
         .target(name: "Functions", dependencies: ["Support", "InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite", "Ops", "Subprocess"],
                 path: "Modules/Functions"),
+        .target(name: "Console", dependencies: ["Support", "HTTP", "JSON", "Hashing", "InngestProtocol", "Ops"], path: "Modules/Console"),
         // One binary, every target: FUZZ_TARGET=<name> picks the entry point (see Targets/Dispatch.swift).
-        .executableTarget(name: "fuzzers", dependencies: ["JSON", "HTTP", "InngestProtocol", "Engine", "Ops", "Functions"],
+        .executableTarget(name: "fuzzers", dependencies: ["JSON", "HTTP", "InngestProtocol", "Engine", "Ops", "Functions", "Console"],
                           path: "Targets", swiftSettings: [.swiftLanguageMode(.v5)]),
     ]
 )

@@ -16,7 +16,7 @@ struct WorkerOption: Sendable {
     /// nil when `value` is acceptable, else what is wrong with it.
     let check: @Sendable (String) -> String?
 
-    static let all: [WorkerOption] = core + engineOptions
+    static let all: [WorkerOption] = core + engineOptions + consoleOptions
 
     static let core: [WorkerOption] = [
         host, port, logLevel, maxBodyBytes, maxBufferedBodyBytes, maxHeaderBytes, maxConnections,

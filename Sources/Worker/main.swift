@@ -52,7 +52,8 @@ case .failure(let problems):
     for problem in problems.messages { FileHandle.standardError.write(Data("worker: \(problem)\n".utf8)) }
     exit(2)
 }
-let router = services.instrumented(inngest.mounted(on: services.makeRouter()))
+let router = services.instrumented(services.addConsole(to: inngest.mounted(on: services.makeRouter()), serving: inngest,
+                                                      environment: ProcessInfo.processInfo.environment))
 let handler: any HTTPHandler = configuration.logLevel == .debug ? AccessLog(next: router, logger: logger) : router
 services.reportHealth(of: inngest)
 let server = HTTPServer(configuration: configuration.server, handler: handler)

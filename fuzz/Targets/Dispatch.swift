@@ -20,6 +20,7 @@ let fuzzTargets: [String: ([UInt8]) -> Void] = [
     "inventory": fuzzInventory,
     "config": fuzzConfiguration,
     "agent-loop": fuzzAgentLoop,
+    "console": fuzzConsole,
 ]
 
 nonisolated(unsafe) let selectedTarget: ([UInt8]) -> Void = {

@@ -7,6 +7,8 @@ import JSON
 ///
 ///     POST   /e/{key}                 send one event or an array of events
 ///     POST   /fn/register             sync an app's functions
+///     GET    /v1/events               recent events (EngineAPI+Listing.swift, with the runs
+///                                     list, counts, a run's trace and re-run)
 ///     GET    /v1/events/{id}          one event
 ///     GET    /v1/events/{id}/runs     the runs an event started
 ///     GET    /v1/runs/{id}            a run's status and output
@@ -120,6 +122,16 @@ public struct EngineAPI: HTTPHandler {
     private func query(_ request: HTTPRequest, _ parts: [String]) async -> HTTPResponse {
         do {
             switch (request.method, parts.count, parts.count > 1 ? parts[1] : "") {
+            case ("GET", 2, "events") where parts[0] == "v1":
+                return try listEvents(request)
+            case ("GET", 2, "runs") where parts[0] == "v1":
+                return try listRuns(request)
+            case ("GET", 3, "runs") where parts[0] == "v1" && parts[2] == "counts":
+                return try countRuns(request)
+            case ("GET", 4, "runs") where parts[0] == "v1" && parts[3] == "trace":
+                return try trace(parts[2])
+            case ("POST", 4, "runs") where parts[0] == "v1" && parts[3] == "rerun":
+                return try await rerun(parts[2])
             case ("GET", 3, "events"):
                 guard let body = try core.store.eventBody(parts[2]), let event = try? JSON(parsing: body) else {
                     return error(404, "event not found")
@@ -151,12 +163,14 @@ public struct EngineAPI: HTTPHandler {
             default:
                 return error(404, "no route for \(request.method) \(request.path)")
             }
+        } catch let problem as QueryProblem {
+            return error(400, problem.message)
         } catch {
             return self.error(500, "query failed: \(error)")
         }
     }
 
-    private var metadata: JSON {
+    var metadata: JSON {
         let now = InngestTime.rfc3339(milliseconds: core.now)
         return ["fetched_at": .string(now), "cached_until": .null]
     }
@@ -181,7 +195,7 @@ public struct EngineAPI: HTTPHandler {
 
     private func unauthorized() -> HTTPResponse { error(401, "Authentication failed") }
 
-    private func json(_ status: Int, _ value: JSON) -> HTTPResponse {
+    func json(_ status: Int, _ value: JSON) -> HTTPResponse {
         HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: value.serializedBytes())
     }
 
@@ -189,7 +203,7 @@ public struct EngineAPI: HTTPHandler {
         HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: Array(text.utf8))
     }
 
-    private func error(_ status: Int, _ message: String) -> HTTPResponse {
+    func error(_ status: Int, _ message: String) -> HTTPResponse {
         json(status, ["error": .string(message), "status": .number(JSONNumber(status))])
     }
 }

@@ -76,13 +76,21 @@ struct CallOutcomeRecorder: Sendable {
         func failStep(_ message: String) throws {
             try memoise(["error": ["name": "Error", "message": .string(message)]])
         }
+        /// The step's history for the trace API: a step run in this call started when the call was due.
+        func log(startedAt: Int64, ended: Bool, info: JSON? = nil) throws {
+            try store.logStep(runID, op.id, name: op.displayName, op: op.op.rawValue, startedAt: startedAt,
+                              endedAt: ended ? now : nil, attempts: item.attempt + 1, info: info)
+        }
 
         switch op.op {
         case .stepRun:
             try memoise(["data": op.data ?? .null])
+            try log(startedAt: item.dueAt, ended: true)
         case .step:
             try memoise(op.data ?? .null) // legacy op: stored as sent
+            try log(startedAt: item.dueAt, ended: true)
         case .stepError:
+            try log(startedAt: item.dueAt, ended: !canRetry, info: op.error.map { ["last_error": $0] })
             if canRetry {
                 try retry(item, retryAt: result.retryAt, &effects)
                 return .retrying
@@ -90,8 +98,10 @@ struct CallOutcomeRecorder: Sendable {
             try memoise(["error": op.error ?? ["name": "Error", "message": "step failed"]])
         case .stepFailed:
             try memoise(["error": op.error ?? ["name": "Error", "message": "step failed"]])
+            try log(startedAt: item.dueAt, ended: true)
         case .stepPlanned:
             guard try !stepIsSettled(runID, op.id) else { break }
+            try store.logStep(runID, op.id, name: op.displayName, op: op.op.rawValue, startedAt: now, endedAt: nil, attempts: 0)
             try store.addPending(runID, op.id, kind: "planned")
             try runs.enqueue(QueueItem(kind: .call, runID: runID, stepID: op.id, attempt: 0, dueAt: now), &effects)
         case .sleep:
@@ -99,15 +109,20 @@ struct CallOutcomeRecorder: Sendable {
             let text = op.opts?["duration"]?.stringValue ?? op.name
             guard let deadline = StepDeadline.resolve(text, now: now) else {
                 try failStep("invalid sleep duration '\(text)'")
+                try log(startedAt: now, ended: true)
                 break
             }
+            try log(startedAt: now, ended: false, info: ["sleep_until": .number(JSONNumber(deadline))])
             try store.addPending(runID, op.id, kind: "sleep")
             try runs.enqueue(QueueItem(kind: .sleep, runID: runID, stepID: op.id, dueAt: deadline), &effects)
         case .waitForEvent:
             guard try !stepIsSettled(runID, op.id) else { break }
+            try log(startedAt: now, ended: false, info: ["event_name": .string(op.opts?["event"]?.stringValue ?? op.name),
+                                                        "timeout": .string(op.opts?["timeout"]?.stringValue ?? "")])
             try waitForEvent(op, run: run, &effects)
         case .invokeFunction:
             guard try !stepIsSettled(runID, op.id) else { break }
+            try log(startedAt: now, ended: false, info: ["function_id": .string(op.opts?["function_id"]?.stringValue ?? "")])
             try invoke(op, run: run, &effects)
         case .runComplete:
             try runs.finishRun(run, .completed(op.data ?? .null), effects: &effects)
@@ -128,6 +143,7 @@ struct CallOutcomeRecorder: Sendable {
     private func memoiseError(_ runID: String, _ stepID: String, _ message: String) throws {
         let memo: JSON = ["error": ["name": "Error", "message": .string(message)]]
         try store.insertStep(runID, stepID, memo: memo.serialized())
+        try store.endStep(runID, stepID, now: now)
     }
 
     private func retry(_ item: QueueItem, retryAt: Int64?, _ effects: inout EngineEffects) throws {

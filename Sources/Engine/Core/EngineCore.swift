@@ -87,6 +87,26 @@ final class EngineCore: Sendable {
         }
     }
 
+    /// Why a re-run was refused.
+    enum RerunRefusal: Error { case unknownRun, stillRunning, functionGone, singletonRunning }
+
+    /// Starts a new run of a finished run's function with the same events
+    /// (the API's re-run). Flow control is skipped: a person asked for this
+    /// run explicitly. Returns the new run's id.
+    func rerun(runID: String) async throws -> (Result<String, RerunRefusal>, EngineEffects) {
+        try await store.write { [runs] in
+            var effects = EngineEffects()
+            guard let run = try runs.store.run(runID) else { return (.failure(.unknownRun), effects) }
+            guard run.status.isTerminal else { return (.failure(.stillRunning), effects) }
+            guard let function = runs.registry.function(run.functionID) else { return (.failure(.functionGone), effects) }
+            let events = (try? JSON(parsing: run.eventsText))?.arrayValue ?? []
+            guard let id = try runs.createRun(function, events: events, startAt: runs.now, effects: &effects) else {
+                return (.failure(.singletonRunning), effects)
+            }
+            return (.success(id), effects)
+        }
+    }
+
     /// Makes the durable cron items match the registered cron triggers (at start-up).
     func syncCronItems(_ effects: inout EngineEffects) throws {
         try timers.syncCronItems(&effects)

@@ -130,6 +130,7 @@ struct RunLifecycle: Sendable {
         guard let run = try store.run(runID), run.status == .running else { return }
         try store.insertStep(runID, stepID, memo: memo)
         try store.removePending(runID, stepID)
+        try store.endStep(runID, stepID, now: now)
         try discoverIfIdle(runID, effects: &effects)
     }
 

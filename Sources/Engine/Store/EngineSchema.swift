@@ -120,6 +120,31 @@ enum EngineSchema {
         ) WITHOUT ROWID;
         """),
         (2, runControlTables),
+        (3, """
+        -- What the console and the listing API read: each step's name, op,
+        -- timing and attempts (the memo itself stays in `steps`).
+        CREATE TABLE step_log (
+            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            step_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            op TEXT NOT NULL,               -- StepRun, StepPlanned, Sleep, WaitForEvent, InvokeFunction, ...
+            started_at INTEGER NOT NULL,
+            ended_at INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 1,
+            info TEXT,                      -- JSON: sleep_until, event_name, timeout, function_id
+            PRIMARY KEY (run_id, step_id)
+        ) WITHOUT ROWID;
+
+        -- Newest-first keyset pages: (started_at, id) and (received_at, id) are the cursors.
+        DROP INDEX IF EXISTS runs_function;   -- covered by runs_function_started
+        CREATE INDEX runs_started ON runs(started_at, id);
+        CREATE INDEX runs_function_started ON runs(function_id, started_at, id);
+        CREATE INDEX runs_status_started ON runs(status, started_at, id);
+        CREATE INDEX runs_function_status_started ON runs(function_id, status, started_at, id);
+        DROP INDEX IF EXISTS events_received;  -- migration 2 indexed received_at alone
+        CREATE INDEX events_received_id ON events(received_at, id);
+        CREATE INDEX events_name_received ON events(name, received_at, id);
+        """),
     ]
 
     /// Applies every migration newer than the database's current version.

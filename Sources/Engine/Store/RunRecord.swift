@@ -2,7 +2,7 @@ import JSON
 
 /// A run row as the executor and the API read it.
 public struct RunRecord: Sendable {
-    public enum Status: String, Sendable {
+    public enum Status: String, Sendable, CaseIterable {
         case running = "Running", completed = "Completed", failed = "Failed", cancelled = "Cancelled"
         public var isTerminal: Bool { self != .running }
     }

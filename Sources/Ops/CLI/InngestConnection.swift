@@ -30,6 +30,11 @@ public struct InngestConnection: Sendable {
         self.http = http
     }
 
+    /// The signing key and its fallback as configured (for deriving console tokens); empty in dev mode.
+    public var signingKeys: [String] {
+        [configuration.signingKey?.value, configuration.signingKeyFallback?.value].compactMap { $0 }
+    }
+
     /// `POST {eventAPI}/e/{key}`; returns the ids the server assigned.
     public func send(_ event: InngestEvent) async throws -> [String] {
         let client = EventClient(configuration: configuration, httpClient: http, attempts: Self.sendAttempts)
