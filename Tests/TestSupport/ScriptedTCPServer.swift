@@ -112,8 +112,13 @@ public final class ScriptedTCPServer: @unchecked Sendable {
     private func serve(_ client: Int32) {
         respond(client)
         // Hold the connection until the peer or `stop()` ends it, then close.
-        var byte: UInt8 = 0
-        while read(client, &byte, 1) > 0 {}
+        // Bounded: a peer that never stops sending cannot keep this thread spinning.
+        var sink = [UInt8](repeating: 0, count: 4096)
+        var drained = 0
+        while drained < 16 << 20 {
+            let n = sink.withUnsafeMutableBytes { read(client, $0.baseAddress, $0.count) }
+            if n > 0 { drained += n } else if n < 0 && errno == EINTR { continue } else { break }
+        }
         lock.lock()
         clients.removeAll { $0 == client }
         close(client)
