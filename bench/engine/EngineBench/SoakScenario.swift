@@ -19,6 +19,7 @@ struct SoakScenario {
     let total: Int
     let inFlight: Int
     let directory: String
+    var databasePath: String { directory + "/soak.sqlite" }
     let synchronous: SQLiteDatabase.Synchronous
 
     enum Kind: Int, CaseIterable { case three, sleeper, answeredWait, timedOutWait, flaky, doomed }
@@ -55,7 +56,7 @@ struct SoakScenario {
                 try await ctx.step.run("tick") { "tick" }
             },
         ]
-        var configuration = EmbeddedEngineConfiguration(databasePath: directory + "/soak.sqlite")
+        var configuration = EmbeddedEngineConfiguration(databasePath: databasePath)
         configuration.port = 0
         configuration.synchronous = synchronous
         configuration.settings.retryBaseMilliseconds = 50     // the retry schedule is not what is soaked
@@ -144,7 +145,13 @@ struct SoakScenario {
         }
         guard let runID else { return false }
         if kind == .answeredWait {
-            try await Task.sleep(nanoseconds: 200_000_000)
+            // Reply once the run waits (its pause is stored): a reply sent
+            // earlier is, as on the Inngest server, not one it waits for.
+            let probe = try SQLiteDatabase(path: databasePath)
+            for _ in 0..<3_000 {
+                if (try probe.queryOne("SELECT count(*) FROM pauses WHERE run_id = ? AND kind = 'wait'", [.text(runID)])?.int(0) ?? 0) > 0 { break }
+                try await Task.sleep(nanoseconds: 10_000_000)
+            }
             _ = try await inngest.send(InngestEvent(name: "soak/reply", data: ["k": .string("k\(n)")]))
         }
         guard await engine.waitForRun(runID, timeout: 60), let run = engine.run(runID) else { return false }
@@ -215,7 +222,7 @@ enum ProcessFigures {
     private static func status(_ field: String) -> Double? {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix(field + ":") {
-            return Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+            return Double(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "")
         }
         return nil
     }
