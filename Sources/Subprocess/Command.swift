@@ -15,6 +15,10 @@ public struct Command: Sendable, Equatable, CustomStringConvertible {
     /// Seconds between SIGTERM and SIGKILL when the group is stopped (timeout
     /// or cancellation), so a coding agent can clean up. 0: SIGKILL at once.
     public var terminationGrace: Double = 0
+    /// When set, both output streams go to this file as they arrive (created
+    /// or truncated, mode 0600) instead of into the result: a long-running
+    /// tool's output can be read while it runs and survives its being killed.
+    public var outputFile: String? = nil
 
     /// The effects' form: a whole argv, which often comes from configuration
     /// (`["pi", "-p"]`). Long-running tools (downloads, transcription) get a

@@ -48,14 +48,28 @@ public struct ProcessCommandRunner: CommandRunner {
         guard let program = lookup.resolve(command.executable) else {
             throw CommandError.notFound(executable: command.executable)
         }
-        let process = try await spawn(command, program: program, environment: environment)
+        var sink: Int32 = -1
+        if let file = command.outputFile {
+            sink = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            guard sink >= 0 else {
+                throw CommandError.launchFailed(command: command.description, reason: "cannot open output file \(file): \(String(cString: strerror(errno)))")
+            }
+        }
+        let process: SpawnedProcess
+        do { process = try await spawn(command, program: program, environment: environment) } catch {
+            if sink >= 0 { close(sink) }
+            throw error
+        }
+        let output = sink
         let record = groupRecord
         record?.started(process.pid)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<CommandResult, Error>) in
                 let limit = outputLimit
                 let thread = Thread {
-                    let result = Result { try process.collect(timeout: command.timeout, limit: limit, display: command.description) }
+                    let result = Result { try process.collect(timeout: command.timeout, limit: limit, display: command.description,
+                                                              sink: output >= 0 ? output : nil) }
+                    if output >= 0 { close(output) }
                     record?.finished(process.pid)
                     continuation.resume(with: result)
                 }

@@ -97,8 +97,10 @@ final class SpawnedProcess: @unchecked Sendable {
         return Date().timeIntervalSince(at) >= grace
     }
 
-    /// Reads both streams until EOF, enforcing the deadline, then reaps the child.
-    func collect(timeout: Double, limit: Int, display: String) throws -> CommandResult {
+    /// Reads both streams until EOF, enforcing the deadline, then reaps the
+    /// child. With a `sink`, what arrives is written there at once (in
+    /// arrival order) and the result's streams stay empty.
+    func collect(timeout: Double, limit: Int, display: String, sink: Int32? = nil) throws -> CommandResult {
         defer { close(stdoutFD); close(stderrFD) }
         let deadline = Date().addingTimeInterval(timeout)
         var stdout = [UInt8](), stderr = [UInt8]()
@@ -132,7 +134,13 @@ final class SpawnedProcess: @unchecked Sendable {
             if ready < 0 && errno != EINTR { break }
             for p in fds where p.revents != 0 {
                 let n = read(p.fd, &buffer, buffer.count)
-                if n > 0 {
+                if n > 0, let sink {
+                    var written = 0
+                    while written < n {
+                        let w = buffer.withUnsafeBytes { write(sink, $0.baseAddress! + written, n - written) }
+                        if w > 0 { written += w } else if w < 0 && errno == EINTR { continue } else { break }
+                    }
+                } else if n > 0 {
                     if p.fd == stdoutFD {
                         if stdout.count < limit { stdout.append(contentsOf: buffer[0..<min(n, limit - stdout.count)]) }
                     } else if stderr.count < limit {

@@ -71,6 +71,7 @@ extension ExternalTools.AgentLoopTests {
         #expect(try fx.store.progress(loopId).contains { $0.contains("The codex run ended timed_out") && $0.contains("NEEDS HUMAN REVIEW") })
         let output = try String(contentsOfFile: fx.harness.config.agentLoop.outputDir + "/\(loopId)/ADD-1-1.out", encoding: .utf8)
         #expect(output.contains("timed out after 1"))
+        #expect(output.contains("[agent] working on it"), "what the tool printed before the kill is kept")
         await fx.stop()
     }
 }

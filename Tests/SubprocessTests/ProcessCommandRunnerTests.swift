@@ -15,6 +15,27 @@ import TestSupport
         #expect(result.stderrText == "err")
     }
 
+    /// With `outputFile`, output is on disk while the program still runs (it
+    /// waits for the test to see its first line) and is kept when it is killed.
+    @Test func outputFileIsWrittenAsTheProgramRunsAndKeptWhenItIsKilled() async throws {
+        let dir = try TemporaryDirectory("subprocess-tests")
+        var command = Command(["sh", "-c", "echo first; echo oops >&2; while [ ! -e \"$1\" ]; do sleep 0.05; done; echo second; sleep 30", "sh",
+                               dir.file("seen")], timeout: 20)
+        command.outputFile = dir.file("tool.out")
+        let run = Task { try await runner.run(command) }
+        var text = ""
+        for _ in 0..<400 where !text.contains("oops") {
+            text = dir.contents("tool.out") ?? ""
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+        #expect(text.contains("first") && text.contains("oops"), "streamed while running: \(text)")
+        try dir.write("seen", "")
+        for _ in 0..<400 where !(dir.contents("tool.out") ?? "").contains("second") { try await Task.sleep(nanoseconds: 10_000_000) }
+        run.cancel()
+        await #expect(throws: CommandError.self) { try await run.value }
+        #expect(dir.contents("tool.out") == "first\noops\nsecond\n")
+    }
+
     @Test func runsInTheWorkingDirectoryWithExtraEnvironment() async throws {
         let dir = try TemporaryDirectory("subprocess-tests")
         let result = try await runner.runChecked(Command(["sh", "-c", "pwd; echo $GREETING"], workingDirectory: dir.path,

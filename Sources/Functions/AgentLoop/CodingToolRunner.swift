@@ -51,6 +51,9 @@ public struct CodingToolRunner: Sendable {
         var command = Command(config.argv, workingDirectory: workDir, timeout: config.timeout)
         command.standardInput = promptPath
         command.terminationGrace = grace
+        // Streamed to the file while the tool runs: readable during a long
+        // attempt, and kept (up to the kill) when it times out or is cancelled.
+        command.outputFile = outputPath
         let started = Date()
         let runner = self.runner
         let work = Task { try await runner.run(command) }
@@ -61,18 +64,29 @@ public struct CodingToolRunner: Sendable {
             }
         }
         defer { watcher.cancel() }
-        let status: ToolOutcome.Status, exitCode: Int32?, output: [UInt8]
+        let status: ToolOutcome.Status, exitCode: Int32?, note: String?
         do {
             let result = try await withTaskCancellationHandler { try await work.value } onCancel: { work.cancel() }
-            (status, exitCode, output) = (.exited, result.exitCode, result.stdout + result.stderr)
+            (status, exitCode, note) = (.exited, result.exitCode, nil)
         } catch CommandError.timedOut {
-            (status, exitCode, output) = (.timedOut, nil, Array("timed out after \(config.timeout)s\n".utf8))
+            (status, exitCode, note) = (.timedOut, nil, "timed out after \(config.timeout)s")
         } catch CommandError.cancelled {
-            (status, exitCode, output) = (.cancelled, nil, Array("cancelled\n".utf8))
+            (status, exitCode, note) = (.cancelled, nil, "cancelled")
         } catch CommandError.notFound(let executable) {
-            (status, exitCode, output) = (.missing, nil, Array("\(executable) not found\n".utf8))
+            (status, exitCode, note) = (.missing, nil, "\(executable) not found")
         }
-        try Data(output).write(to: URL(fileURLWithPath: outputPath))
+        if let note { try Self.append("\n[\(note)]\n", to: outputPath) }
         return ToolOutcome(tool: tool, status: status, exitCode: exitCode, outputPath: outputPath, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Adds `text` to the end of `path`, creating it when the tool never started.
+    static func append(_ text: String, to path: String) throws {
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            return
+        }
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
     }
 }

@@ -20,6 +20,7 @@ done
 prompt=$(cat)
 story=$(printf '%s\n' "$prompt" | sed -n 's/^## .*(\([A-Za-z0-9_-]*\))$/\1/p' | head -n 1)
 hang() {
+  echo "[agent] working on it"
   sleep 300 &
   [ -n "$pids" ] && echo "$$ $!" > "$pids"
   wait
