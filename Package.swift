@@ -105,6 +105,10 @@ let package = Package(
         .executableTarget(name: "ConsoleBrowserHarness", dependencies: ["Console", "Engine", "InngestProtocol", "HTTP", "JSON", "Ops", "Monitoring"],
                           path: "Tests/ConsoleBrowserHarness"),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "Engine", "InngestProtocol", "HTTP", "JSON", "Ops", "Subprocess"]),
+        // The interop app's functions and scenarios: run by InteropTests on the embedded engine and
+        // by bench/interop/sdk-app against a real Inngest server (its Sources link here).
+        .target(name: "InteropScenarios", dependencies: ["InngestProtocol", "HTTP", "JSON"], path: "Tests/InteropScenarios"),
+        .testTarget(name: "InteropTests", dependencies: ["InteropScenarios", "Engine", "InngestProtocol", "HTTP", "TestSupport"]),
         // The repository's documents against its code (docs/architecture.md's module graph, the README's layout).
         .testTarget(name: "RepositoryTests"),
     ]

@@ -132,6 +132,8 @@ public struct EngineAPI: HTTPHandler {
                 return try trace(parts[2])
             case ("POST", 4, "runs") where parts[0] == "v1" && parts[3] == "rerun":
                 return try await rerun(parts[2])
+            case ("GET", 4, "apps") where parts[0] == "v1" && parts[3] == "functions":
+                return try appFunctions(parts[2])
             case ("GET", 3, "events"):
                 guard let body = try core.store.eventBody(parts[2]), let event = try? JSON(parsing: body) else {
                     return error(404, "event not found")
