@@ -26,6 +26,8 @@ struct LoopServices: Sendable {
 
     var checks: ChecksRunner { ChecksRunner(runner: base.commands, timeout: config.checkTimeout) }
 
+    var reviewer: LoopReviewer { LoopReviewer(llm: base.llm) }
+
     var judge: LoopJudge { LoopJudge(llm: base.llm, passWhenUnavailable: config.judgePassesWhenLLMUnavailable) }
 
     /// The loop's settings; a loop the store does not know (never started,
