@@ -24,6 +24,7 @@
 //   Functions          the ported functions and the effects they use
 //   Console            the web console: server-rendered pages over the Inngest REST
 //                      API and Ops' status (knows nothing of the functions)
+//   WorkerSettings     the worker's flags and environment variables, resolved and checked
 //   Worker, joelclaw   executables
 import PackageDescription
 
@@ -70,8 +71,10 @@ let package = Package(
         .target(name: "Ops", dependencies: ["Support", "JSON", "HTTP", "Subprocess", "InngestProtocol", "Engine"]),
         .target(name: "Functions", dependencies: ["Support", "InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite", "Ops", "Subprocess"]),
         .target(name: "Console", dependencies: ["Support", "HTTP", "JSON", "Hashing", "InngestProtocol", "Ops"]),
+        // The worker's flags and environment variables: a library so the fuzzer and unit tests reach them.
+        .target(name: "WorkerSettings", dependencies: ["Support", "HTTP", "Engine"]),
         .executableTarget(name: "Worker", dependencies: [
-            "Support", "HTTP", "InngestProtocol", "Engine", "Functions", "Ops", "Monitoring", "JSON", "Console",
+            "Support", "HTTP", "InngestProtocol", "Engine", "Functions", "Ops", "Monitoring", "JSON", "Console", "WorkerSettings",
         ]),
         // The Swift app that bench/serve/run.sh measures (not a product).
         .executableTarget(name: "ServeBenchApp", dependencies: ["HTTP", "InngestProtocol", "JSON"], path: "bench/serve/app"),
@@ -100,7 +103,7 @@ let package = Package(
         // Spawns one program and waits; SubprocessTests kills it with SIGKILL and checks the program died too.
         .executableTarget(name: "SpawnHarness", dependencies: ["Subprocess"], path: "Tests/SpawnHarness"),
         .testTarget(name: "MonitoringTests", dependencies: ["TestSupport", "Monitoring", "HTTP", "JSON", "InngestProtocol"]),
-        .testTarget(name: "WorkerTests", dependencies: ["HTTP", "JSON", "TestSupport"]),
+        .testTarget(name: "WorkerTests", dependencies: ["HTTP", "JSON", "TestSupport", "WorkerSettings"]),
         // The console over test functions, driven by the browser test (Tests/Browser/console_test.py).
         .executableTarget(name: "ConsoleBrowserHarness", dependencies: ["Console", "Engine", "InngestProtocol", "HTTP", "JSON", "Ops", "Monitoring"],
                           path: "Tests/ConsoleBrowserHarness"),

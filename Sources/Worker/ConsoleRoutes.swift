@@ -4,6 +4,7 @@ import Functions
 import HTTP
 import InngestProtocol
 import Ops
+import WorkerSettings
 
 extension WorkerServices {
     /// Serves the web console under `--console-path` (default `/console`) on
