@@ -20,7 +20,7 @@ public enum AgentLoopReviewFunction {
             }
             let notes = try await ctx.step.run("ask-reviewer") { () -> ReviewerNotes in
                 guard let record = try loop.store.story(e.loopId, e.storyId) else { throw LoopError.invalid("story \(e.storyId)") }
-                let diff = try await loop.git.diff(settings.worktree, base: settings.targetBranch)
+                let diff = try await loop.git(settings.worktree).diff(since: settings.targetBranch)
                 return await loop.reviewer.review(story: record.story, diff: diff, worktree: settings.worktree)
             }
             var judged = e

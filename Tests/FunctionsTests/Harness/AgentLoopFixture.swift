@@ -76,7 +76,7 @@ final class AgentLoopFixture: @unchecked Sendable {
 
     @discardableResult
     func git(_ args: [String], in dir: String? = nil) async throws -> String {
-        var env = LoopGit.identity
+        var env = GitCommitter.agentLoop.environment
         env["GIT_CONFIG_GLOBAL"] = "/dev/null"
         env["GIT_CONFIG_NOSYSTEM"] = "1"
         return try await runner.runChecked(Command(["git"] + args, workingDirectory: dir ?? project, environment: env)).stdoutText
