@@ -37,7 +37,8 @@ extension WorkerServices {
             checkServices: checkServices,
             metrics: { metrics.exposition() },
             loops: loops,
-            now: { Int64(Date().timeIntervalSince1970 * 1000) })
+            now: { Int64(Date().timeIntervalSince1970 * 1000) },
+            appID: inngest.appId)
         let keys = [sdk.signingKey?.value, sdk.signingKeyFallback?.value].compactMap { $0 }
         let console = ConsoleHandler(prefix: path, auth: ConsoleAuth(signingKeys: keys), sources: sources)
         if keys.isEmpty { logger.warn("console open without sign-in (no signing key)", ["path": .string(path)]) }
