@@ -22,12 +22,15 @@ final class EngineCore: Sendable {
     let timers: EngineTimers
     /// App registration and start-up loading.
     let sync: FunctionSync
+    /// `waitForSignal` pauses and the signals that end them.
+    let signals: SignalWaits
 
     init(store: EngineStore, registry: FunctionRegistry, clock: any EngineClock, ids: any IDGenerator, settings: EngineSettings) {
         runs = RunLifecycle(store: store, registry: registry, clock: clock, ids: ids, settings: settings,
                             admission: RunAdmission(store: store, settings: settings), pauses: PauseMatcher())
+        signals = SignalWaits(store: store, ids: ids, runs: runs)
         calls = CallOutcomeRecorder(store: store, registry: registry, ids: ids, runs: runs,
-                                    retries: RetryPolicy(settings: settings))
+                                    retries: RetryPolicy(settings: settings), signals: signals)
         timers = EngineTimers(store: store, registry: registry, ids: ids, runs: runs)
         sync = FunctionSync(store: store, registry: registry, clock: clock, timers: timers)
     }
@@ -84,6 +87,15 @@ final class EngineCore: Sendable {
             var effects = EngineEffects()
             let cancelled = try runs.cancelRun(runID, effects: &effects)
             return (cancelled, effects)
+        }
+    }
+
+    /// Ends the wait for `signal` (`POST /v1/signals`); returns the resumed run's id, nil when none waits.
+    func sendSignal(_ signal: String, data: JSON) async throws -> (String?, EngineEffects) {
+        try await store.write { [signals] in
+            var effects = EngineEffects()
+            let runID = try signals.resume(signal: signal, data: data, &effects)
+            return (runID, effects)
         }
     }
 
