@@ -24,7 +24,7 @@ private let engine: EmbeddedEngine = {
     return engine
 }()
 private let authKey = "signkey-test-0123456789abcdef"
-private let routes = ["/e/key", "/fn/register", "/v1/events/", "/v1/runs/", "/v0/runs/", "/health", "/e/", "/", "/v1/signals"]
+private let routes = ["/e/key", "/fn/register", "/v1/events/", "/v1/runs/", "/v0/runs/", "/health", "/e/", "/", "/v1/signals", "/v1/checkpoint/"]
 private let methods = ["POST", "POST", "GET", "DELETE", "PUT", "POST", "GET", "HEAD"]
 
 func fuzzEngineAPI(_ bytes: [UInt8]) {

@@ -21,6 +21,9 @@ struct CallOutcomeRecorder: Sendable {
     func record(_ item: QueueItem, _ result: CallResult) throws -> EngineEffects {
         var effects = EngineEffects()
         try store.transaction {
+            // An async checkpoint during the call may have started its attempts again.
+            var item = item
+            if let attempt = try store.queueItemAttempt(item.id) { item.attempt = attempt }
             guard try store.deleteQueueItem(item.id), let runID = item.runID,
                   let run = try store.run(runID), run.status == .running else { return }
             if let version = result.version { try store.setRunVersion(runID, version) }
