@@ -105,6 +105,20 @@ struct EngineSignalTests {
         await h.stop()
     }
 
+    @Test func aSignalWaitSurvivesARestart() async throws {
+        let first = try await EngineHarness.start(functions: [Self.waiter(Tally())])
+        let event = try await first.send("test/wait-signal", ["signal": "durable"])
+        try await first.awaitQueued("wait_timeout")
+        await first.engine.stop()
+        await first.worker.shutdown(drain: 1)
+        // A new engine on the same file, and a new worker that syncs its own URL.
+        let second = try await EngineHarness.start(functions: [Self.waiter(Tally())], databasePath: first.databasePath)
+        #expect(try await second.inngest.sendSignal("durable", data: "after restart") != nil)
+        #expect(try await second.finishedRuns(forEvent: event)[0]["output"] == ["signal": "durable", "data": "after restart"])
+        await second.stop()
+        first.cleanup()
+    }
+
     @Test func signalsNeedTheSigningKeyLikeTheRestOfV1() async throws {
         let key = "signkey-test-" + String(repeating: "cd", count: 32)
         let h = try await EngineHarness.start(functions: [Self.waiter(Tally())], sdkSigningKey: key) { config in

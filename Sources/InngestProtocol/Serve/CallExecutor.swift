@@ -7,7 +7,7 @@ import JSON
 /// - discovery (`stepId=step`) found exactly one new `run` step and immediate
 ///   execution is allowed ⇒ run it now, report `StepRun` or `StepError` (final ones with `X-Inngest-No-Retry: true`);
 /// - discovery found anything else ⇒ report every step found (`StepPlanned`
-///   for runs, `Sleep`/`WaitForEvent`/`InvokeFunction` for the rest);
+///   for runs, `Sleep`/`WaitForEvent`/`WaitForSignal`/`InvokeFunction` for the rest);
 /// - a targeted call (`stepId=<hash>`) ⇒ run exactly that step, or a retriable
 ///   `500` if the replay never reached it.
 struct CallExecutor: Sendable {
