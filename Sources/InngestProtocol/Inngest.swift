@@ -112,7 +112,9 @@ public final class Inngest: Sendable {
 
     var executor: CallExecutor {
         let client = eventClient
+        let api = InngestAPIClient(configuration: configuration, httpClient: httpClient)
         return CallExecutor(appId: appId, middleware: middleware, logSink: logSink,
-                            sendEvents: { try await client.send($0) })
+                            sendEvents: { try await client.send($0) },
+                            sendSignal: { try await api.sendSignal($0, data: $1) })
     }
 }

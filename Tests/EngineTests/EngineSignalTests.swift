@@ -105,6 +105,20 @@ struct EngineSignalTests {
         await h.stop()
     }
 
+    @Test func oneFunctionSignalsAnotherWithStepSendSignal() async throws {
+        let signaller = InngestFunction(id: "signaller", triggers: [.event("test/send-signal")]) { ctx -> String in
+            try await ctx.step.sendSignal("notify", signal: ctx.event.data["signal"]?.stringValue ?? "", data: "from a step") ?? "nobody"
+        }
+        let h = try await EngineHarness.start(functions: [Self.waiter(Tally()), signaller], manualClock: true)
+        let waiting = try await h.send("test/wait-signal", ["signal": "pair-1"])
+        try await h.awaitQueued("wait_timeout")
+        let sent = try await h.send("test/send-signal", ["signal": "pair-1"])
+        let waiter = try await Self.runID(h, event: waiting)
+        #expect(try await h.finishedRuns(forEvent: sent)[0]["output"]?.stringValue == waiter)
+        #expect(try await h.finishedRuns(forEvent: waiting)[0]["output"] == ["signal": "pair-1", "data": "from a step"])
+        await h.stop()
+    }
+
     @Test func aSignalWaitSurvivesARestart() async throws {
         let first = try await EngineHarness.start(functions: [Self.waiter(Tally())])
         let event = try await first.send("test/wait-signal", ["signal": "durable"])

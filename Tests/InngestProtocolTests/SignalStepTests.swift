@@ -97,4 +97,26 @@ import TestSupport
             #expect(try JSON(parsing: api.requests[0].body) == ["signal": "nobody", "data": nil])
         }
     }
+
+    @Test func stepSendSignalRunsOnceAndMemoisesTheResumedRun() async throws {
+        let fn = InngestFunction(id: "signaller", triggers: [.event("e")]) { ctx -> String in
+            let run = try await ctx.step.sendSignal("notify", signal: "approval-7", data: ["ok": true])
+            return run ?? "nobody"
+        }
+        try await withLoopbackServer({ _, _ in HTTPResponse.json(200, ["data": ["run_id": "01RUN"]]) }) { api in
+            let inngest = Inngest(appId: "test-app", functions: [fn],
+                                  configuration: InngestConfiguration(mode: .dev, apiBaseURL: api.origin),
+                                  httpClient: SocketHTTPClient(), logSink: DiscardingLogSink())
+            let first = await inngest.handler.handle(CallBody.request(fnId: "test-app-signaller", body: CallBody.make()))
+            #expect(first.status == 206)
+            #expect(first.json == [["op": "StepRun", "id": .string(StepIdHasher.hash("notify", index: 0)), "name": "notify",
+                                    "displayName": "notify", "opts": ["type": "step.sendSignal"], "data": ["run_id": "01RUN"]]])
+            #expect(api.requests.count == 1 && api.requests[0].path == "/v1/signals")
+            var steps = JSONObject()
+            steps[StepIdHasher.hash("notify", index: 0)] = ["data": ["run_id": nil]]
+            let replay = await inngest.handler.handle(CallBody.request(fnId: "test-app-signaller", body: CallBody.make(steps: steps)))
+            #expect(replay.status == 200 && replay.json == "nobody")
+            #expect(api.requests.count == 1)
+        }
+    }
 }

@@ -49,3 +49,22 @@ extension StepTools {
         return ReceivedSignal(signal: name, data: result["data"] ?? .null)
     }
 }
+
+extension StepTools {
+    /// Sends `signal` with `data` durably (once, however often the function
+    /// replays) and returns the id of the run it resumed, or nil when no run
+    /// was waiting for it. Outside a function, use `Inngest.sendSignal`.
+    @discardableResult
+    public func sendSignal(_ id: String, signal: String, data: JSON = .null) async throws -> String? {
+        let hooks = runtime.hooks
+        let result = try await step(id, op: .stepPlanned, opts: ["type": "step.sendSignal"],
+                                    runOpts: ["type": "step.sendSignal"]) {
+            let runID = try await hooks.sendSignal(signal, data)
+            return ["run_id": runID.map { .string($0) } ?? .null]
+        }
+        guard case .object(let fields) = result, let runID = fields["run_id"] else {
+            throw MemoDecodingError(stepId: id, detail: "expected {\"run_id\": …}, found \(result.serialized())")
+        }
+        return runID.stringValue
+    }
+}
