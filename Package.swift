@@ -24,6 +24,8 @@
 //   Functions          the ported functions and the effects they use
 //   Console            the web console: server-rendered pages over the Inngest REST
 //                      API and Ops' status (knows nothing of the functions)
+//   LoopConsole        the agent loop's state store read for the console's Loops page
+//   WorkerSettings     the worker's flags and environment variables, resolved and checked
 //   Worker, joelclaw   executables
 import PackageDescription
 
@@ -70,8 +72,12 @@ let package = Package(
         .target(name: "Ops", dependencies: ["Support", "JSON", "HTTP", "Subprocess", "InngestProtocol", "Engine"]),
         .target(name: "Functions", dependencies: ["Support", "InngestProtocol", "JSON", "Hashing", "HTTP", "SQLite", "Ops", "Subprocess"]),
         .target(name: "Console", dependencies: ["Support", "HTTP", "JSON", "Hashing", "InngestProtocol", "Ops"]),
+        // Functions' loop state store read as Console's loops: the one module that knows both.
+        .target(name: "LoopConsole", dependencies: ["Console", "Functions"]),
+        // The worker's flags and environment variables: a library so the fuzzer and unit tests reach them.
+        .target(name: "WorkerSettings", dependencies: ["Support", "HTTP", "Engine"]),
         .executableTarget(name: "Worker", dependencies: [
-            "Support", "HTTP", "InngestProtocol", "Engine", "Functions", "Ops", "Monitoring", "JSON", "Console",
+            "Support", "HTTP", "InngestProtocol", "Engine", "Functions", "Ops", "Monitoring", "JSON", "Console", "LoopConsole", "WorkerSettings",
         ]),
         // The Swift app that bench/serve/run.sh measures (not a product).
         .executableTarget(name: "ServeBenchApp", dependencies: ["HTTP", "InngestProtocol", "JSON"], path: "bench/serve/app"),
@@ -100,11 +106,16 @@ let package = Package(
         // Spawns one program and waits; SubprocessTests kills it with SIGKILL and checks the program died too.
         .executableTarget(name: "SpawnHarness", dependencies: ["Subprocess"], path: "Tests/SpawnHarness"),
         .testTarget(name: "MonitoringTests", dependencies: ["TestSupport", "Monitoring", "HTTP", "JSON", "InngestProtocol"]),
-        .testTarget(name: "WorkerTests", dependencies: ["HTTP", "JSON", "TestSupport"]),
+        .testTarget(name: "WorkerTests", dependencies: ["HTTP", "JSON", "TestSupport", "WorkerSettings"]),
         // The console over test functions, driven by the browser test (Tests/Browser/console_test.py).
         .executableTarget(name: "ConsoleBrowserHarness", dependencies: ["Console", "Engine", "InngestProtocol", "HTTP", "JSON", "Ops", "Monitoring"],
                           path: "Tests/ConsoleBrowserHarness"),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Engine", "InngestProtocol", "HTTP", "JSON", "Ops", "Subprocess"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Engine", "InngestProtocol", "HTTP", "JSON", "Ops", "Subprocess",
+                                                        "Functions", "LoopConsole"]),
+        // The interop app's functions and scenarios: run by InteropTests on the embedded engine and
+        // by bench/interop/sdk-app against a real Inngest server (its Sources link here).
+        .target(name: "InteropScenarios", dependencies: ["InngestProtocol", "HTTP", "JSON"], path: "Tests/InteropScenarios"),
+        .testTarget(name: "InteropTests", dependencies: ["InteropScenarios", "Engine", "InngestProtocol", "HTTP", "TestSupport"]),
         // The repository's documents against its code (docs/architecture.md's module graph, the README's layout).
         .testTarget(name: "RepositoryTests"),
     ]

@@ -20,6 +20,14 @@ extension ConsoleHandler {
                                                   cursor: filter.cursor, limit: 50)
             runs = page.items
             next = page.cursor
+        } catch InngestAPIError.rejected(404, _) {
+            // No runs list on this server (the open-source Inngest server): the runs of recent events.
+            do {
+                (runs, next) = try await RunsFromEvents(api: sources.api, appID: sources.appID)
+                    .page(filter, fromMilliseconds: filter.fromMilliseconds(now: now))
+            } catch {
+                problem = "Runs could not be read: \(error)"
+            }
         } catch {
             problem = "Runs could not be read: \(error)"
         }

@@ -21,12 +21,14 @@ public struct ConsoleSources: Sendable {
     public var loops: (@Sendable () throws -> [ConsoleLoop])?
     /// Unix milliseconds.
     public var now: @Sendable () -> Int64
+    /// The worker's app id: names runs by function slug on a server that reports function UUIDs.
+    public var appID: String?
 
     public init(api: InngestAPIClient, functions: @escaping @Sendable () -> [JSON],
                 send: @escaping @Sendable (InngestEvent) async throws -> [String],
                 checkServices: (@Sendable () async throws -> StatusReport)? = nil,
                 metrics: (@Sendable () -> String)? = nil, loops: (@Sendable () throws -> [ConsoleLoop])? = nil,
-                now: @escaping @Sendable () -> Int64) {
+                now: @escaping @Sendable () -> Int64, appID: String? = nil) {
         self.api = api
         self.functions = functions
         self.send = send
@@ -34,6 +36,7 @@ public struct ConsoleSources: Sendable {
         self.metrics = metrics
         self.loops = loops
         self.now = now
+        self.appID = appID
     }
 }
 

@@ -167,6 +167,15 @@ public final class EmbeddedEngine: @unchecked Sendable {
         }
     }
 
+    /// What the engine is doing now (idle once nothing is due or in flight); nil before `start()`.
+    public var activity: EngineActivity? {
+        let parts = lock.withLock { (scheduler, executor) }
+        guard let scheduler = parts.0, let executor = parts.1 else { return nil }
+        let load = scheduler.load
+        return EngineActivity(hasDueWork: load.hasDueWork, inFlight: load.inFlight,
+                              waitingForConcurrency: executor.limiter.parkedCount)
+    }
+
     /// Runs started by event `id`, as the API reports them.
     public func runs(forEvent id: String) -> [JSON] {
         guard let core, let api else { return [] }

@@ -3,7 +3,9 @@ import Foundation
 import Functions
 import HTTP
 import InngestProtocol
+import LoopConsole
 import Ops
+import WorkerSettings
 
 extension WorkerServices {
     /// Serves the web console under `--console-path` (default `/console`) on
@@ -25,7 +27,8 @@ extension WorkerServices {
         let metrics = self.metrics
         var loops: (@Sendable () throws -> [ConsoleLoop])?
         if let database = (try? FunctionsConfig.load(environment: environment))?.databasePath {
-            loops = { @Sendable in try Self.loops(databasePath: database) }
+            let reader = ConsoleLoopReader(databasePath: database)
+            loops = { @Sendable in try reader.read() }
         }
         let sources = ConsoleSources(
             api: InngestAPIClient(configuration: sdk, httpClient: http),
@@ -34,7 +37,8 @@ extension WorkerServices {
             checkServices: checkServices,
             metrics: { metrics.exposition() },
             loops: loops,
-            now: { Int64(Date().timeIntervalSince1970 * 1000) })
+            now: { Int64(Date().timeIntervalSince1970 * 1000) },
+            appID: inngest.appId)
         let keys = [sdk.signingKey?.value, sdk.signingKeyFallback?.value].compactMap { $0 }
         let console = ConsoleHandler(prefix: path, auth: ConsoleAuth(signingKeys: keys), sources: sources)
         if keys.isEmpty { logger.warn("console open without sign-in (no signing key)", ["path": .string(path)]) }
@@ -56,19 +60,5 @@ extension WorkerServices {
 
     static func absolute(_ path: String) -> String {
         path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-    }
-
-    /// The loop state store's recent loops, as the console shows them.
-    static func loops(databasePath: String) throws -> [ConsoleLoop] {
-        guard FileManager.default.fileExists(atPath: databasePath) else { return [] }
-        let store = LoopStateStore(database: try FunctionsDatabase(path: databasePath))
-        return try store.recentLoops(limit: 20).map { loop in
-            ConsoleLoop(id: loop.loopId, project: loop.project, title: loop.title, status: loop.status, reason: loop.reason,
-                        createdAt: Int64(loop.createdAt.timeIntervalSince1970 * 1000),
-                        stories: try store.stories(loop.loopId).map {
-                            .init(id: $0.story.id, title: $0.story.title, status: $0.status.rawValue, attempts: $0.attempts,
-                                  tool: $0.tool, lastResult: $0.lastResult)
-                        })
-        }
     }
 }

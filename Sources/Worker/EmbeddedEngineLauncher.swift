@@ -3,6 +3,7 @@ import Foundation
 import HTTP
 import InngestProtocol
 import Support
+import WorkerSettings
 
 /// Chooses between an external Inngest server and the embedded engine, and
 /// runs the embedded one when chosen.
@@ -49,7 +50,9 @@ final class EmbeddedEngineLauncher: @unchecked Sendable {
             databasePath: configuration.string(.engineDatabase).isEmpty
                 ? EmbeddedEngineConfiguration.defaultDatabasePath(environment: environment)
                 : configuration.string(.engineDatabase))
-        let (host, port) = try Self.address(configuration.string(.engineAddress))
+        guard let (host, port) = configuration.engineAddress else {
+            throw LauncherError("engine address \(configuration.string(.engineAddress).debugDescription) must be host:port")
+        }
         engineConfiguration.host = host
         engineConfiguration.port = port
         engineConfiguration.synchronous = configuration.string(.engineSync) == "normal" ? .normal : .full
@@ -113,45 +116,9 @@ final class EmbeddedEngineLauncher: @unchecked Sendable {
     private static func pointSDK(at url: String, signed: Bool) {
         setenv(signed ? "INNGEST_BASE_URL" : "INNGEST_DEV", url, 1)
     }
-
-    /// `host:port`, `[v6]:port` or `:port` (see `EmbeddedEngineConfiguration.parseAddress`).
-    static func address(_ text: String) throws -> (String, Int) {
-        guard let address = EmbeddedEngineConfiguration.parseAddress(text) else {
-            throw LauncherError("engine address \(text.debugDescription) must be host:port")
-        }
-        return address
-    }
 }
 
 struct LauncherError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-extension WorkerOption {
-    static let engineOptions: [WorkerOption] = [engine, engineAddress, engineDatabase, engineKeys, engineOpen, engineSync,
-                                                engineRetentionDays]
-
-    static let engine = WorkerOption(flag: "engine", environment: "JOELCLAW_ENGINE", defaultValue: "auto",
-                                     summary: "Inngest engine: auto (embedded unless INNGEST_DEV/INNGEST_BASE_URL/... is set), embedded, external",
-                                     check: { ["auto", "embedded", "external"].contains($0) ? nil : "must be auto, embedded or external" })
-    static let engineAddress = WorkerOption(flag: "engine-address", environment: "JOELCLAW_ENGINE_ADDRESS",
-                                            defaultValue: EmbeddedEngineConfiguration.defaultAddress,
-                                            summary: "where the embedded engine's API listens",
-                                            check: { (try? EmbeddedEngineLauncher.address($0)) == nil ? "must be host:port" : nil })
-    static let engineDatabase = WorkerOption(flag: "engine-db", environment: "JOELCLAW_ENGINE_DB", defaultValue: "",
-                                             summary: "embedded engine SQLite file (empty: $XDG_STATE_HOME/joelclaw/engine.sqlite)",
-                                             check: { _ in nil })
-    static let engineKeys = WorkerOption(flag: "engine-keys", environment: "JOELCLAW_ENGINE_KEYS", defaultValue: "",
-                                         summary: "embedded engine key file, created 0600 on first start (empty: engine-keys.json beside the database)",
-                                         check: { _ in nil })
-    static let engineOpen = WorkerOption(flag: "engine-open", environment: "JOELCLAW_ENGINE_OPEN", defaultValue: "false",
-                                         summary: "true runs the embedded engine without keys (development only: anyone may send events)",
-                                         check: { ["true", "false"].contains($0) ? nil : "must be true or false" })
-    static let engineSync = WorkerOption(flag: "engine-sync", environment: "JOELCLAW_ENGINE_SYNC", defaultValue: "full",
-                                         summary: "embedded engine commits: full (fsync per group commit; survives power loss) or normal (survives crashes only)",
-                                         check: { ["full", "normal"].contains($0) ? nil : "must be full or normal" })
-    static let engineRetentionDays = WorkerOption(flag: "engine-retention-days", environment: "JOELCLAW_ENGINE_RETENTION_DAYS",
-                                                  defaultValue: "30", summary: "days finished runs are kept (0: forever)",
-                                                  check: integer(in: 0...36_500))
 }

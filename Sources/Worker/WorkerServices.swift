@@ -3,6 +3,7 @@ import InngestProtocol
 import Monitoring
 import Ops
 import Support
+import WorkerSettings
 
 /// What the worker's routes and background jobs share, built once at start.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import Support
+import WorkerSettings
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -36,7 +36,7 @@ struct EngineFlowControlTests {
         try await h.send("fc/typing", ["doc": "d1", "text": "he"])
         h.clock?.advance(bySeconds: 5) // 10 s after the first, 5 s after the last: still waiting
         let last = try await h.send("fc/typing", ["doc": "d1", "text": "hey"])
-        try await Task.sleep(nanoseconds: 100_000_000)
+        try await h.settle()
         #expect(h.engine.runs(forEvent: last).isEmpty)
         h.clock?.advance(bySeconds: 11)
         let runs = try await h.finishedRuns(forEvent: last)
@@ -55,7 +55,7 @@ struct EngineFlowControlTests {
         var ids: [String] = []
         for _ in 0..<3 { ids.append(try await h.send("fc/paced")) }
         try await h.eventually("two runs within the limit") { tally.count("run") == 2 }
-        try await Task.sleep(nanoseconds: 150_000_000)
+        try await h.settle()
         #expect(tally.count("run") == 2)
         h.clock?.advance(bySeconds: 30)
         try await h.eventually("third run after its slot") { tally.count("run") == 3 }

@@ -153,7 +153,7 @@ struct EngineFlowTests {
             return ctx.event.data["cron"]?.stringValue ?? "?"
         }
         let h = try await EngineHarness.start(functions: [fn], manualClock: true)
-        try await Task.sleep(nanoseconds: 100_000_000)
+        try await h.settle()
         #expect(tally.count("tick") == 0)
         h.clock?.advance(bySeconds: 5 * 60)
         try await h.eventually("first tick") { tally.count("tick") == 1 }
@@ -162,7 +162,7 @@ struct EngineFlowTests {
         // A long outage yields one catch-up tick, not one per missed slot.
         h.clock?.advance(bySeconds: 3 * 3600)
         try await h.eventually("catch-up tick") { tally.count("tick") == 3 }
-        try await Task.sleep(nanoseconds: 200_000_000)
+        try await h.settle()
         #expect(tally.count("tick") == 3)
         await h.stop()
     }

@@ -137,6 +137,18 @@ final class EngineHarness: @unchecked Sendable {
         try await eventually("\(count) \(kind) item(s) queued") { try queued(kind) >= count }
     }
 
+    /// Waits until the engine is idle (nothing due at the clock's time, nothing in flight):
+    /// with a manual clock, what has not happened by then will not happen until time moves,
+    /// so "nothing happened" is asserted after this instead of after a sleep.
+    func settle() async throws {
+        try await eventually("the engine to settle") { engine.activity?.isIdle == true }
+    }
+
+    /// Waits until `count` calls are parked for a concurrency slot.
+    func awaitParkedCalls(_ count: Int) async throws {
+        try await eventually("\(count) call(s) waiting for a concurrency slot") { engine.activity?.waitingForConcurrency == count }
+    }
+
     /// Issues a raw request against the engine API.
     func api(_ method: String, _ path: String, body: [UInt8] = [], headers: HTTPHeaders = [:]) async throws -> (Int, JSON) {
         let response = try await client.send(HTTPClientRequest(method: method, url: engine.baseURL + path, headers: headers, body: body))

@@ -83,6 +83,23 @@ struct EngineListingAPITests {
         await h.stop()
     }
 
+    @Test func anAppsFunctionsAreListedAsTheServerListsThem() async throws {
+        let h = try await start()
+        let (status, reply) = try await get(h, "/v1/apps/test-app/functions")
+        #expect(status == 200)
+        let functions = try #require(reply.arrayValue)
+        #expect(functions.compactMap { $0["id"]?.stringValue } == ["test-app-echo", "test-app-sleeper", "test-app-two-steps"])
+        #expect(functions[0]["app_id"] == "test-app" && functions[0]["config"]?["triggers"]?[0]?["event"] == "list/echo")
+        #expect(functions.allSatisfy { $0["internal_id"]?.stringValue != nil && $0["created_at"]?.stringValue != nil })
+        for path in ["/v1/apps/other-app/functions", "/v1/apps/x'%20OR%20'1'='1/functions"] {
+            let (unknownStatus, unknown) = try await get(h, path)
+            #expect(unknownStatus == 200 && unknown.arrayValue?.isEmpty == true, "\(path): \(unknown)")
+        }
+        let (refused, _) = try await h.api("GET", "/v1/apps/test-app/functions")
+        #expect(refused == 401)
+        await h.stop()
+    }
+
     @Test func injectionShapedFiltersAreJustValues() async throws {
         let h = try await start()
         try await h.send("list/echo")

@@ -33,7 +33,7 @@ struct EngineRunControlTests {
         #expect(h.engine.runs(forEvent: b1).isEmpty)
         try await h.awaitQueued("batch")
         h.clock?.advance(bySeconds: 9)
-        try await Task.sleep(nanoseconds: 100_000_000)
+        try await h.settle()
         #expect(h.engine.runs(forEvent: b1).isEmpty)
         h.clock?.advance(bySeconds: 2)
         #expect(try await h.finishedRuns(forEvent: b1)[0]["output"] == "x")
@@ -99,7 +99,7 @@ struct EngineRunControlTests {
         h.clock?.advance(bySeconds: 11)
         #expect(try await h.finishedRuns(forEvent: second)[0]["status"] == "Cancelled")
         h.clock?.advance(bySeconds: 60)
-        try await Task.sleep(nanoseconds: 100_000_000)
+        try await h.settle()
         #expect(tally.count("1") == 1 && tally.count("2") == 0)
         await h.stop()
     }
@@ -113,9 +113,9 @@ struct EngineRunControlTests {
         }
         let h = try await EngineHarness.start(functions: [fn], manualClock: true)
         let blocker = try await h.send("rc/narrow", ["block": true])
-        try await Task.sleep(nanoseconds: 100_000_000) // the blocker's call holds the only slot
+        try await h.eventually("the blocker's call holds the only slot") { h.engine.activity?.inFlight == 1 }
         let starved = try await h.send("rc/narrow")
-        try await Task.sleep(nanoseconds: 100_000_000) // its call waits for the slot
+        try await h.awaitParkedCalls(1) // its call waits for the slot
         h.clock?.advance(bySeconds: 6)
         #expect(try await h.finishedRuns(forEvent: starved)[0]["status"] == "Cancelled")
         gate.open()
@@ -204,7 +204,7 @@ struct EngineRunControlTests {
         try await h.eventually("the blocker holds the slot") { order.entries == ["blocker"] }
         let standard = try await h.send("rc/slot", ["name": "standard"])
         let enterprise = try await h.send("rc/slot", ["name": "enterprise", "tier": "enterprise"])
-        try await Task.sleep(nanoseconds: 200_000_000) // both calls reach the full slot and wait there
+        try await h.awaitParkedCalls(2) // both calls reach the full slot and wait there
         #expect(order.entries == ["blocker"])
         gate.open()
         for id in [blocker, standard, enterprise] { _ = try await h.finishedRuns(forEvent: id) }
@@ -230,7 +230,7 @@ struct EngineRunControlTests {
         try await h.awaitQueued("cron")
         h.clock?.advance(bySeconds: 60) // 00:01:00, the tick: the event is stored, the run waits for its jitter
         try await h.awaitQueued("call")
-        try await Task.sleep(nanoseconds: 100_000_000)
+        try await h.settle()
         #expect(tally.count("tick") == 0)
         h.clock?.advance(bySeconds: 30) // past any jitter up to 30 s
         try await h.eventually("the jittered run") { tally.count("tick") == 1 }

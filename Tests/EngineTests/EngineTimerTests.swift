@@ -21,7 +21,7 @@ struct EngineTimerTests {
         try await h.eventually("first attempt") { tally.count("try") == 1 }
         try await h.eventually("retry scheduled") { try h.queuedRetries(attempt: 1) == 1 }
         h.clock?.advance(bySeconds: 60) // the 10 ms test backoff has long passed, Retry-After has not
-        try await Task.sleep(nanoseconds: 150_000_000)
+        try await h.settle()
         #expect(tally.count("try") == 1)
         h.clock?.advance(bySeconds: 61)
         let runs = try await h.finishedRuns(forEvent: id)

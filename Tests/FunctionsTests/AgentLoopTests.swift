@@ -26,9 +26,17 @@ extension ExternalTools {
             #expect(runs.filter { $0.function == "agent-loop-judge" }.compactMap { $0.output?["status"]?.stringValue } == ["passed", "passed"])
             let complete = try #require(runs.first { $0.function == "agent-loop-complete" })
             #expect(complete.output?["status"] == "merged", "\(String(describing: complete.output))")
-            // The judge asked the LLM once per story, about that story.
-            let prompts = fx.llm.requests.compactMap { try? JSON(parsing: $0.body)["messages"]?[0]?["content"]?.stringValue }
-            #expect(prompts.count == 2 && prompts[0].contains("(ADD-1)") && prompts[1].contains("(MUL-1)"))
+            // Per story the reviewer asked its questions and the judge its verdict, each about that
+            // story; the retrospective asked for a reflection once.
+            let prompts = fx.prompts
+            let reviews = prompts.filter { $0.contains("\"questions\"") }, verdicts = prompts.filter { $0.contains("\"verdict\"") }
+            #expect(reviews.count == 2 && reviews[0].contains("(ADD-1)") && reviews[1].contains("(MUL-1)"))
+            #expect(verdicts.count == 2 && verdicts[0].contains("(ADD-1)") && verdicts[1].contains("(MUL-1)"))
+            #expect(prompts.filter { $0.contains("## Narrative") }.count == 1)
+            // The reviewer read the new test file the test-writer committed, and found no red flags.
+            #expect(reviews[0].contains("# tests/test_add.py\n"), "\(reviews[0].prefix(600))")
+            let review = try #require(runs.first { $0.function == "agent-loop-review" })
+            #expect(review.output?["reviewerRedFlags"] == [], "\(String(describing: review.output))")
 
             // The target branch has the tests and one commit per attempt, merged; the user's checkout is untouched.
             let merged = try await fx.log("integration")
@@ -58,6 +66,7 @@ extension ExternalTools {
             // Retro: the vault note and the recommendations under the project's key.
             let note = try #require(try fx.harness.services.vault.read("system/retrospectives/\(loopId).md"))
             #expect(note.contains("storiesCompleted: 2") && note.contains("| ADD-1 | add | pass | 1 | pi |"))
+            #expect(note.contains("## Analysis\n- Every story passed on its first attempt.") && note.contains("## Narrative\nThe loop grew"))
             let saved = try #require(try fx.store.recommendations(projectKey: ProjectKey.normalise(fx.project)).recommendations)
             #expect(saved.suggestedRetryLadder == ["pi"] && saved.sourceLoopId == loopId)
 

@@ -32,6 +32,12 @@ import TestSupport
         let runs = await CLIHarness(environment: env).run(["runs", "--event", id])
         #expect(runs.code == .success, "\(runs.stderr)")
         #expect(runs.stdout == "event \(id)\n  no runs\n")
+        // Without --event: the engine lists its recent events (GET /v1/events), newest first.
+        let second = await CLIHarness(environment: env).run(["send", "test/cli.second", "--json"])
+        let secondID = try #require(try JSON(parsing: second.stdout)["ids"]?[0]?.stringValue)
+        let recent = await CLIHarness(environment: env).run(["runs", "--limit", "5"])
+        #expect(recent.code == .success, "\(recent.stderr)")
+        #expect(recent.stdout == "event \(secondID) (test/cli.second)\n  no runs\nevent \(id) (test/cli)\n  no runs\n")
 
         // Without the key file (or with INNGEST_DEV, the open mode) the closed engine refuses.
         let keyless = ["JOELCLAW_ENGINE_ADDRESS": "127.0.0.1:\(port)", "JOELCLAW_ENGINE_KEYS": "\(dir.path)/missing.json"]

@@ -46,7 +46,7 @@ import Darwin
         #expect(text.contains("--log-level=\"loud\": must be one of debug, info, warn, error"))
         #expect(text.contains("--max-connections=\"0\""))
         #expect(text.contains("WORKER_IDLE_TIMEOUT=\"-3\""))
-        #expect(text.contains("unknown flag --bogus"))
+        #expect(text.contains("unknown flag \"--bogus\""))
     }
 
     @Test func flagsOverrideEnvironmentAndHelpExitsZero() async throws {

@@ -16,30 +16,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-if [[ -z "${INNGEST_CLI:-}" || ! -x "${INNGEST_CLI}" ]]; then
-    echo "set INNGEST_CLI to an executable inngest binary" >&2
-    exit 2
-fi
-for tool in curl jq python3; do command -v "$tool" >/dev/null || { echo "$tool is required" >&2; exit 2; }; done
+source bench/interop/lib.sh
+require_server_and_tools curl jq python3
 swift build --package-path bench/interop/sdk-app --product ConformanceApp >&2
 APP="$(swift build --package-path bench/interop/sdk-app --show-bin-path)/ConformanceApp"
 export APP
-
-if [[ "$(uname)" == Linux && "${INTEROP_NETNS:-1}" == 1 && -z "${INTEROP_IN_NETNS:-}" ]] \
-        && command -v unshare >/dev/null && command -v ip >/dev/null && unshare -rn true 2>/dev/null; then
-    export INTEROP_IN_NETNS=1
-    exec unshare -rn bash -c 'ip link set lo up && exec bash "$0"' "$0"
-fi
-
-TMP="$(mktemp -d)"
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    if [[ "${INTEROP_KEEP:-0}" == 1 ]]; then echo "logs kept in $TMP"; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
-source bench/interop/lib.sh
+enter_loopback_namespace "$0"
+make_scratch
 
 CASES="${CONFORMANCE_CASES:-serve-introspection,basic-invoke,steps-serial,retry-basic,cancel-basic,wait-for-event-basic}"
 SIGNING_KEY="$(python3 -c 'import secrets; print(secrets.token_hex(32))')"

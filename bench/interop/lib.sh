@@ -1,6 +1,41 @@
-# Helpers for real-server.sh (sourced, not run): checks, polling, and starting
-# the worker and the server on free loopback ports. Expects TMP, PIDS, WORKER_BIN
-# and INNGEST_CLI to be set by the caller.
+# Helpers for real-server.sh and conformance.sh (sourced, not run): the preamble
+# both share (the server binary and tools they need, a loopback-only network
+# namespace, a scratch directory cleaned up on exit), checks, polling, and starting
+# the worker and the server on free loopback ports. start_worker expects WORKER_BIN.
+
+# require INNGEST_CLI and TOOL...: exits 2 unless INNGEST_CLI is an executable and every tool is on PATH.
+require_server_and_tools() {
+    if [[ -z "${INNGEST_CLI:-}" || ! -x "${INNGEST_CLI}" ]]; then
+        echo "set INNGEST_CLI to an executable inngest binary (dev server / inngest start)" >&2
+        exit 2
+    fi
+    local tool
+    for tool in "$@"; do command -v "$tool" >/dev/null || { echo "$tool is required" >&2; exit 2; }; done
+}
+
+# enter_loopback_namespace SCRIPT: on Linux (unless INTEROP_NETNS=0) runs SCRIPT again in a
+# new network namespace that has only loopback (`unshare -rn`), so nothing can leave
+# 127.0.0.1 even where the server binds wider; returns where that is not permitted.
+enter_loopback_namespace() {
+    if [[ "$(uname)" == Linux && "${INTEROP_NETNS:-1}" == 1 && -z "${INTEROP_IN_NETNS:-}" ]] \
+            && command -v unshare >/dev/null && command -v ip >/dev/null && unshare -rn true 2>/dev/null; then
+        export INTEROP_IN_NETNS=1
+        exec unshare -rn bash -c 'ip link set lo up && exec bash "$0"' "$1"
+    fi
+}
+
+# make_scratch: TMP (a fresh directory) and PIDS (what the script starts), both cleaned up
+# on exit; INTEROP_KEEP=1 keeps TMP and says where.
+make_scratch() {
+    TMP="$(mktemp -d)"
+    PIDS=()
+    trap stop_and_clean EXIT
+}
+stop_and_clean() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    if [[ "${INTEROP_KEEP:-0}" == 1 ]]; then echo "logs kept in $TMP"; else rm -rf "$TMP"; fi
+}
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 

@@ -21,13 +21,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-if [[ -z "${INNGEST_CLI:-}" || ! -x "${INNGEST_CLI}" ]]; then
-    echo "set INNGEST_CLI to an executable inngest binary (dev server / inngest start)" >&2
-    exit 2
-fi
-for tool in curl jq python3 git; do
-    command -v "$tool" >/dev/null || { echo "$tool is required" >&2; exit 2; }
-done
+source bench/interop/lib.sh
+require_server_and_tools curl jq python3 git
 
 WORKER_BIN="${WORKER_BIN:-.build/debug/worker}"
 [[ -x "$WORKER_BIN" ]] || swift build --product worker >&2
@@ -43,21 +38,8 @@ if [[ "${INTEROP_SDK_APP:-1}" == 1 ]]; then
 fi
 export SDK_APP
 
-if [[ "$(uname)" == Linux && "${INTEROP_NETNS:-1}" == 1 && -z "${INTEROP_IN_NETNS:-}" ]] \
-        && command -v unshare >/dev/null && command -v ip >/dev/null && unshare -rn true 2>/dev/null; then
-    export INTEROP_IN_NETNS=1
-    exec unshare -rn bash -c 'ip link set lo up && exec bash "$0"' "$0"
-fi
-
-TMP="$(mktemp -d)"
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    if [[ "${INTEROP_KEEP:-0}" == 1 ]]; then echo "logs kept in $TMP"; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
-source bench/interop/lib.sh
+enter_loopback_namespace "$0"
+make_scratch
 source bench/interop/loop-check.sh
 
 # run_checks NAME API EVENT_KEY WORKER_PORT [BEARER]: sync and runs, read from the server at API.

@@ -21,6 +21,7 @@ let fuzzTargets: [String: ([UInt8]) -> Void] = [
     "config": fuzzConfiguration,
     "agent-loop": fuzzAgentLoop,
     "console": fuzzConsole,
+    "worker-flags": fuzzWorkerFlags,
 ]
 
 nonisolated(unsafe) let selectedTarget: ([UInt8]) -> Void = {

@@ -11,6 +11,7 @@ import Support
 ///     GET  /v1/runs/counts            the same filters, counted up to ?cap= (≤ 100000)
 ///     GET  /v1/runs/{id}/trace        the run as a root span with one child per step
 ///     POST /v1/runs/{id}/rerun        a new run of the same function with the same events
+///     GET  /v1/apps/{app}/functions   the app's synced functions (a bare array, as the server answers)
 ///
 /// Shapes follow the Inngest REST API where it has the endpoint; the
 /// differences and the engine's own endpoints are listed in docs/engine.md.
@@ -39,6 +40,19 @@ extension EngineAPI {
             reply["cursor"] = .string(EngineStore.PageCursor(time: last.receivedAt, id: last.id).text)
         }
         return json(200, .object(reply))
+    }
+
+    /// The server's shape is kept (`id` is the slug, `config` the synced configuration),
+    /// with the engine's function id standing in for the server's internal UUID. An app the
+    /// engine does not know has no functions, as on the server.
+    func appFunctions(_ appID: String) throws -> HTTPResponse {
+        let rows = try core.store.functions(ofApp: appID) ?? []
+        return json(200, .array(rows.map { row in
+            let config = (try? JSON(parsing: row.config)) ?? .null
+            let synced = JSON.string(InngestTime.rfc3339(milliseconds: row.updatedAt))
+            return ["internal_id": .string(row.id), "app_id": .string(appID), "id": .string(row.id),
+                    "name": config["name"] ?? .string(row.id), "config": config, "created_at": synced, "archived_at": .null]
+        }))
     }
 
     func listRuns(_ request: HTTPRequest) throws -> HTTPResponse {

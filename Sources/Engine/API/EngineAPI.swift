@@ -138,6 +138,8 @@ public struct EngineAPI: HTTPHandler {
                 return try await receiveSignal(request)
             case ("POST", 4, "checkpoint") where parts[0] == "v1" && parts[3] == "async":
                 return try await receiveCheckpoint(request, runID: parts[2])
+            case ("GET", 4, "apps") where parts[0] == "v1" && parts[3] == "functions":
+                return try appFunctions(parts[2])
             case ("GET", 3, "events"):
                 guard let body = try core.store.eventBody(parts[2]), let event = try? JSON(parsing: body) else {
                     return error(404, "event not found")

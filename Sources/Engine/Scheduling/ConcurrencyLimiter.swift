@@ -37,6 +37,9 @@ final class ConcurrencyLimiter: @unchecked Sendable {
         }
     }
 
+    /// Calls parked until a slot frees.
+    var parkedCount: Int { lock.withLock { parked.count } }
+
     /// Frees the slots and returns parked items that can now run (their slots already taken).
     func release(_ keys: [(key: String, limit: Int)]) -> [QueueItem] {
         if keys.isEmpty { return [] }

@@ -44,6 +44,12 @@ final class Scheduler: @unchecked Sendable {
     /// Items dispatched and not yet finished.
     var inFlightCount: Int { condition.lock(); defer { condition.unlock() }; return inFlight }
 
+    /// Whether an item is due now and how many are in flight, read together.
+    var load: (hasDueWork: Bool, inFlight: Int) {
+        condition.lock(); defer { condition.unlock() }
+        return ((queue.earliestDueAt ?? .max) <= clock.nowMilliseconds(), inFlight)
+    }
+
     private func loop() {
         condition.lock()
         while worker.isRunning {

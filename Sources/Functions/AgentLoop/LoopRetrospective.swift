@@ -53,6 +53,14 @@ public struct LoopRetrospective: Sendable {
                                    lastUpdated: TimeFormat.iso8601(date), sourceLoopId: loopId)
     }
 
+    /// The vault note with the LLM's analysis and narrative, when there are any.
+    public func note(with reflection: LoopReflection?) -> String {
+        guard let reflection, !reflection.isEmpty else { return note }
+        var text = note + "\n## Analysis\n" + (reflection.analysis.isEmpty ? "None." : reflection.analysis) + "\n"
+        text += "\n## Narrative\n" + (reflection.narrative.isEmpty ? "None." : reflection.narrative) + "\n"
+        return text
+    }
+
     /// The vault note: front matter, summary, the outcome table and what to take forward.
     public var note: String {
         var lines = ["---", "loopId: \(loopId)", "project: \(project)", "date: \(TimeFormat.iso8601(date))",

@@ -6,13 +6,15 @@ import Subprocess
 struct LoopServices: Sendable {
     let base: FunctionServices
     let store: LoopStateStore
-    let git: LoopGit
+    /// Git on the repository or worktree holding a directory, committing as `GitCommitter.agentLoop`.
+    let git: @Sendable (String) -> any GitRepository
     var config: AgentLoopConfig { base.config.agentLoop }
 
     init(_ services: FunctionServices) {
         base = services
         store = LoopStateStore(database: services.database)
-        git = LoopGit(git: services.config.gitCommand, runner: services.commands)
+        let (command, runner) = (services.config.gitCommand, services.commands)
+        git = { GitCLIRepository(directory: $0, git: command, runner: runner, committer: .agentLoop) }
     }
 
     var now: Date { base.now() }
@@ -25,6 +27,8 @@ struct LoopServices: Sendable {
     }
 
     var checks: ChecksRunner { ChecksRunner(runner: base.commands, timeout: config.checkTimeout) }
+
+    var reviewer: LoopReviewer { LoopReviewer(llm: base.llm) }
 
     var judge: LoopJudge { LoopJudge(llm: base.llm, passWhenUnavailable: config.judgePassesWhenLLMUnavailable) }
 

@@ -14,7 +14,7 @@ enum LoopStart {
             throw NonRetriableError("agent/loop.started: project must be an existing absolute directory, got \(input.project.prefix(200))")
         }
         let projectKey = ProjectKey.normalise(input.project)
-        let repoRoot = ProjectKey.normalise(try await loop.git.repositoryRoot(of: projectKey))
+        let repoRoot = ProjectKey.normalise(try await loop.git(projectKey).root())
         let relative = projectKey == repoRoot ? "" : String(projectKey.dropFirst(repoRoot.count + 1))
         let worktree = loop.config.worktreeRoot + "/" + input.loopId
         let known = Set(loop.config.tools.keys)

@@ -1,24 +1,43 @@
 import Foundation
 import Subprocess
 
-/// `GitRepository` over the git command line.
+/// `GitRepository` over the git command line. Every argument that carries
+/// text from outside follows an option that takes it, or `--`, so nothing can
+/// turn into an option (callers check ids and branch names beforehand).
 public struct GitCLIRepository: GitRepository {
     public let directory: String
     let git: [String]
     let runner: CommandRunner
     let timeout: Double
+    /// Who commits: nil keeps the host's git configuration (sync commits as
+    /// the person), the agent loop passes its own.
+    let committer: GitCommitter?
 
-    public init(directory: String, git: [String] = ["git"], runner: CommandRunner, timeout: Double = 120) {
+    public init(directory: String, git: [String] = ["git"], runner: CommandRunner, timeout: Double = 120,
+                committer: GitCommitter? = nil) {
         self.directory = directory
         self.git = git
         self.runner = runner
         self.timeout = timeout
+        self.committer = committer
     }
 
-    private func command(_ args: [String]) -> Command {
+    func command(_ args: [String]) -> Command {
         // Never prompt (a launchd worker has no terminal) and never page.
-        Command(git + args, workingDirectory: directory,
-                environment: ["GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"], timeout: timeout)
+        var environment = ["GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"]
+        if let committer { environment.merge(committer.environment) { $1 } }
+        return Command(git + args, workingDirectory: directory, environment: environment, timeout: timeout)
+    }
+
+    /// Runs git in `directory`; with `check`, a non-zero exit throws.
+    @discardableResult
+    func run(_ args: [String], check: Bool = true) async throws -> CommandResult {
+        check ? try await runner.runChecked(command(args)) : try await runner.run(command(args))
+    }
+
+    /// Standard output of a checked run, trimmed.
+    func text(_ args: [String]) async throws -> String {
+        try await run(args).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     public func changes(_ pathspecs: [String]) async throws -> [SyncedFile] {
@@ -65,7 +84,8 @@ public struct GitCLIRepository: GitRepository {
     }
 
     public func commit(_ pathspecs: [String], message: String) async throws -> String? {
-        guard try await !changes(pathspecs).isEmpty else { return nil }
+        // No pathspec would mean "everything" to git; that is `commitAll`'s job.
+        guard !pathspecs.isEmpty, try await !changes(pathspecs).isEmpty else { return nil }
         try await runner.runChecked(command(["add", "--all", "--"] + pathspecs))
         // `--only` semantics (paths given): commits these paths and nothing else
         // that happens to be staged in the live working tree.
@@ -78,10 +98,10 @@ public struct GitCLIRepository: GitRepository {
     public func push(remote: String, branch: String) async throws {
         // An explicit refspec naming the local branch: pushing `HEAD` would publish
         // whatever happens to be checked out (a feature branch) as `branch`.
-        try await runner.runChecked(command(["push", "--porcelain", "--", remote, "refs/heads/\(branch):refs/heads/\(branch)"]))
+        try await run(["push", "--porcelain", "--", remote, "refs/heads/\(branch):refs/heads/\(branch)"])
     }
 
     public func head() async throws -> String {
-        try await runner.runChecked(command(["rev-parse", "HEAD"])).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+        try await text(["rev-parse", "HEAD"])
     }
 }

@@ -20,14 +20,14 @@ public enum AgentLoopCompleteFunction {
             }
             let stories = try await ctx.step.run("read-stories") { try loop.store.stories(loopId).map { "\($0.story.id): \($0.status.rawValue)" } }
             let merge = try await ctx.step.run("merge") {
-                try await loop.git.merge(branch: settings.branch, into: settings.targetBranch, repo: settings.repoRoot,
-                                         message: "Merge \(settings.branch) (\(stories.joined(separator: ", ")))")
+                try await loop.git(settings.repoRoot).merge(branch: settings.branch, into: settings.targetBranch,
+                                                   message: "Merge \(settings.branch) (\(stories.joined(separator: ", ")))")
             }
             var pushed = "not requested"
             if merge.merged && settings.push {
                 pushed = try await ctx.step.run("push") { () -> String in
                     do {
-                        try await loop.git.push(repo: settings.repoRoot, remote: loop.config.remote, branch: settings.targetBranch)
+                        try await loop.git(settings.repoRoot).push(remote: loop.config.remote, branch: settings.targetBranch)
                         return "pushed"
                     } catch {
                         return "push_failed: \(String("\(error)".prefix(500)))"
@@ -35,8 +35,8 @@ public enum AgentLoopCompleteFunction {
                 }
             }
             try await ctx.step.run("remove-worktree") {
-                try await loop.git.removeWorktree(repo: settings.repoRoot, path: settings.worktree)
-                if merge.merged { try await loop.git.deleteBranch(settings.branch, repo: settings.repoRoot) }
+                try await loop.git(settings.repoRoot).removeWorktree(path: settings.worktree)
+                if merge.merged { try await loop.git(settings.repoRoot).deleteBranch(settings.branch) }
             }
             let status = merge.merged ? "merged" : merge.reason == "no_new_commits" ? "completed" : "merge-failed"
             let pushResult = pushed

@@ -22,7 +22,7 @@ public enum AgentLoopImplementFunction {
             let attempt = try await ctx.step.run("implement") { () -> Attempt in
                 guard let record = try loop.store.story(e.loopId, e.storyId) else { throw LoopError.invalid("story \(e.storyId)") }
                 let marker = LoopPrompts.attemptMarker(loopId: e.loopId, storyId: e.storyId, attempt: e.attempt) + " —"
-                if let sha = try await loop.git.findCommit(containing: marker, in: settings.worktree) {
+                if let sha = try await loop.git(settings.worktree).findCommit(containing: marker) {
                     return Attempt(sha: sha, tool: nil, reused: true)
                 }
                 try loop.store.updateStory(e.loopId, e.storyId, status: .running, attempt: e.attempt, tool: e.tool)
@@ -31,8 +31,8 @@ public enum AgentLoopImplementFunction {
                                                                       name: "\(e.storyId)-\(e.attempt)")
                 if outcome.status == .cancelled { return Attempt(sha: nil, tool: outcome, reused: false) }
                 let message = LoopPrompts.attemptCommitMessage(loopId: e.loopId, storyId: e.storyId, attempt: e.attempt, title: record.story.title)
-                var sha = try await loop.git.commitAll(settings.worktree, message: message)
-                if sha == nil { sha = try await loop.git.head(settings.worktree) }  // the tool changed nothing
+                var sha = try await loop.git(settings.worktree).commitAll(message: message)
+                if sha == nil { sha = try await loop.git(settings.worktree).head() }  // the tool changed nothing
                 return Attempt(sha: sha, tool: outcome, reused: false)
             }
             if attempt.tool?.status == .cancelled { return ["status": "cancelled"] as JSON }

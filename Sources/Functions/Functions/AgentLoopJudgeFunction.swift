@@ -21,9 +21,9 @@ public enum AgentLoopJudgeFunction {
 
             let verdict = try await ctx.step.run("judge") { () -> JudgeVerdict in
                 guard let record = try loop.store.story(e.loopId, e.storyId) else { throw LoopError.invalid("story \(e.storyId)") }
-                let diff = try await loop.git.diff(settings.worktree, base: settings.targetBranch)
+                let diff = try await loop.git(settings.worktree).diff(since: settings.targetBranch)
                 return await loop.judge.judge(story: record.story, checks: checks, diff: diff,
-                                              toolProblems: e.toolProblem.map { [$0] } ?? [])
+                                              toolProblems: e.toolProblem.map { [$0] } ?? [], reviewer: e.reviewerNotes)
             }
             let title = try await ctx.step.run("read-title") { try loop.store.story(e.loopId, e.storyId)?.story.title ?? e.storyId }
             let header = "**Story \(e.storyId): \(title)**"

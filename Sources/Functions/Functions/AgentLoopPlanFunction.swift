@@ -47,7 +47,7 @@ public enum AgentLoopPlanFunction {
                 let input = try FunctionInput.decode(StartInput.self, from: ctx.event)
                 settings = try await ctx.step.run("create-loop") { try await LoopStart.create(input, loop) }
                 try await ctx.step.run("create-worktree") {
-                    try await loop.git.addWorktree(repo: settings.repoRoot, path: settings.worktree, branch: settings.branch)
+                    try await loop.git(settings.repoRoot).addWorktree(path: settings.worktree, branch: settings.branch)
                 }
                 let count = try await ctx.step.run("read-prd") { try await LoopStart.readPRD(input, settings, loop) }
                 ctx.logger.info("[agent-loop] \(settings.loopId) started: \(count) stories")

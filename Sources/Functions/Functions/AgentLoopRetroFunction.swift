@@ -3,7 +3,9 @@ import InngestProtocol
 import JSON
 
 /// `agent-loop-retro` (`agent/loop.completed`): writes the loop's
-/// retrospective to `<vault>/system/retrospectives/<loopId>.md` and stores
+/// retrospective to `<vault>/system/retrospectives/<loopId>.md` (the facts
+/// from the state store, then the LLM's analysis and narrative when it gives
+/// them; without them the note is still written) and stores
 /// the recommendations (tool rankings, a suggested retry ladder) under the
 /// project's key, where the next loop's planner reads them.
 public enum AgentLoopRetroFunction {
@@ -16,10 +18,16 @@ public enum AgentLoopRetroFunction {
             let loopId = ctx.event.data["loopId"]?.stringValue ?? ""
             let settings = try await ctx.step.run("read-loop") { try loop.settings(loopId) }
             let summary = ctx.event.data["summary"]?.stringValue ?? ""
+            let reflection = try await ctx.step.run("llm-reflection") { () -> LoopReflection in
+                let retro = LoopRetrospective(loopId: loopId, project: settings.project, summary: summary,
+                                              stories: try loop.store.stories(loopId), progress: try loop.store.progress(loopId), date: loop.now)
+                return await LoopReflection.ask(services.llm, about: retro)
+            }
+            if let problem = reflection.error { ctx.logger.warn("[agent-loop] \(loopId): retrospective without reflection: \(problem)") }
             let notePath = try await ctx.step.run("write-retrospective") { () -> String in
                 let retro = LoopRetrospective(loopId: loopId, project: settings.project, summary: summary,
                                               stories: try loop.store.stories(loopId), progress: try loop.store.progress(loopId), date: loop.now)
-                return try services.vault.write("system/retrospectives/\(loopId).md", retro.note)
+                return try services.vault.write("system/retrospectives/\(loopId).md", retro.note(with: reflection))
             }
             let recommendations = try await ctx.step.run("store-recommendations") { () -> LoopRecommendations in
                 let retro = LoopRetrospective(loopId: loopId, project: settings.project, summary: summary,

@@ -2,8 +2,9 @@ import InngestProtocol
 import JSON
 
 /// `agent-loop-review` (`agent/loop.code.committed`): runs the project's
-/// configured checks (type check, lint, tests) in the worktree and hands
-/// their exit codes and test counts to the judge.
+/// configured checks (type check, lint, tests) in the worktree, asks the
+/// reviewer's questions about the attempt's diff (new tests? real, truthful,
+/// accomplishing the story?), and hands both to the judge.
 public enum AgentLoopReviewFunction {
     public static let id = "agent-loop-review"
 
@@ -17,11 +18,18 @@ public enum AgentLoopReviewFunction {
             let report = try await ctx.step.run("run-checks") {
                 await loop.checks.run(loop.config.checks(for: settings.projectKey), in: settings.workDir)
             }
+            let notes = try await ctx.step.run("ask-reviewer") { () -> ReviewerNotes in
+                guard let record = try loop.store.story(e.loopId, e.storyId) else { throw LoopError.invalid("story \(e.storyId)") }
+                let diff = try await loop.git(settings.worktree).diff(since: settings.targetBranch)
+                return await loop.reviewer.review(story: record.story, diff: diff, worktree: settings.worktree)
+            }
             var judged = e
             judged.checks = report
+            judged.reviewerNotes = notes
             _ = try await ctx.step.sendEvent("emit-judge", InngestEvent(name: "agent/loop.checks.completed", data: try judged.json()))
             return ["status": "reviewed", "testsPassed": .number(JSONNumber(report.testsPassed)),
-                    "testsFailed": .number(JSONNumber(report.testsFailed)), "failures": .array(report.failures.map(JSON.string))] as JSON
+                    "testsFailed": .number(JSONNumber(report.testsFailed)), "failures": .array(report.failures.map(JSON.string)),
+                    "reviewerRedFlags": .array(notes.redFlags.map(JSON.string))] as JSON
         }
     }
 }

@@ -38,6 +38,8 @@ enum AgentLoopStage {
         /// timed out, missing): the judge counts that attempt as failed.
         var toolProblem: String?
         var checks: CheckReport?
+        /// The reviewer's questions about the attempt (informational for the judge).
+        var reviewerNotes: ReviewerNotes?
 
         func validated() throws -> StoryEvent {
             guard LoopIdentifier.isValid(loopId), LoopIdentifier.isValid(storyId), LoopIdentifier.isValid(tool),

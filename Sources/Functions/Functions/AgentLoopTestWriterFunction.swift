@@ -17,9 +17,9 @@ public enum AgentLoopTestWriterFunction {
             let settings = try await ctx.step.run("read-loop") { try loop.settings(e.loopId) }
             let message = LoopPrompts.testsCommitMessage(loopId: e.loopId, storyId: e.storyId)
 
-            let before = try await ctx.step.run("snapshot-untracked") { try await loop.git.untrackedFiles(settings.workDir) }
+            let before = try await ctx.step.run("snapshot-untracked") { try await loop.git(settings.workDir).untrackedFiles() }
             let result = try await ctx.step.run("write-tests") { () -> TestsResult in
-                if let sha = try await loop.git.findCommit(containing: message, in: settings.worktree) {
+                if let sha = try await loop.git(settings.worktree).findCommit(containing: message) {
                     return TestsResult(commit: sha, files: [], tool: nil)
                 }
                 guard let record = try loop.store.story(e.loopId, e.storyId) else { throw LoopError.invalid("story \(e.storyId)") }
@@ -27,8 +27,8 @@ public enum AgentLoopTestWriterFunction {
                                                                       workDir: settings.workDir, name: "\(e.storyId)-tests")
                 if outcome.status == .cancelled { return TestsResult(commit: nil, files: [], tool: outcome) }
                 let seen = Set(before)
-                let files = try await loop.git.untrackedFiles(settings.workDir).filter { !seen.contains($0) && isTestPath($0) }.sorted()
-                let sha = try await loop.git.commit(files, in: settings.workDir, message: message)
+                let files = try await loop.git(settings.workDir).untrackedFiles().filter { !seen.contains($0) && isTestPath($0) }.sorted()
+                let sha = try await loop.git(settings.workDir).commit(files, message: message)
                 return TestsResult(commit: sha, files: files, tool: outcome)
             }
             if result.tool?.status == .cancelled { return ["status": "cancelled"] as JSON }

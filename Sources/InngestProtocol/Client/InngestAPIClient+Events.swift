@@ -27,7 +27,7 @@ extension InngestAPIClient {
         try await dataList("/v1/events/\(RegisterPayload.percentEncode(eventID))/runs", timeout: timeout)
     }
 
-    /// `GET /v1/events?limit=N`: the most recent events (the embedded engine answers 404).
+    /// `GET /v1/events?limit=N`: the most recent events.
     public func recentEvents(limit: Int, timeout: Double = 10) async throws -> [JSON] {
         try await dataList("/v1/events?limit=\(limit)", timeout: timeout)
     }

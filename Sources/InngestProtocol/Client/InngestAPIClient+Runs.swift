@@ -31,6 +31,14 @@ extension InngestAPIClient {
         return Page(items: reply["runs"]?.arrayValue ?? [], cursor: more ? reply["cursor"]?.stringValue : nil)
     }
 
+    /// `GET /v1/apps/{app}/functions`: the app's functions as the server stores them
+    /// (`id` the slug, `internal_id` the server's own id, `config`).
+    public func appFunctions(_ appID: String, timeout: Double = 10) async throws -> [JSON] {
+        let reply = try await call("GET", "/v1/apps/\(RegisterPayload.percentEncode(appID))/functions", timeout: timeout)
+        guard let list = reply.arrayValue else { throw InngestAPIError.badReply("the app's functions are not a list") }
+        return list
+    }
+
     /// `GET /v1/runs/counts`: how many runs match, counted up to `cap` (the embedded engine's form).
     public func runCount(functionID: String? = nil, status: String? = nil, from: String? = nil,
                          cap: Int = 10_000, timeout: Double = 10) async throws -> (count: Int, capped: Bool) {

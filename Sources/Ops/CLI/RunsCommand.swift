@@ -42,7 +42,7 @@ public struct RunsCommand: CLICommand {
         } else {
             let recent: [JSON]
             do { recent = try await api.query { [limit] in try await $0.recentEvents(limit: limit) } } catch let e as CommandFailure where e.httpStatus == 404 {
-                throw CommandFailure("\(e.message)\nThis server does not list recent events (the embedded engine does not); pass --event <id>, as printed by 'joelclaw send'.")
+                throw CommandFailure("\(e.message)\nThis server does not list recent events; pass --event <id>, as printed by 'joelclaw send'.")
             }
             for event in recent {
                 guard let id = (event["internal_id"] ?? event["id"])?.stringValue else { continue }

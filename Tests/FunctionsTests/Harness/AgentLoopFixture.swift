@@ -22,7 +22,7 @@ final class AgentLoopFixture: @unchecked Sendable {
     /// `tools` maps tool names to the stand-in's arguments (e.g. `["good"]`);
     /// `{dir}` in them becomes the test's temporary directory.
     init(tools: [String: [String]] = ["codex": ["good"], "claude": ["good"], "pi": ["good"]], toolTimeout: Double = 60,
-         verdict: @escaping @Sendable (String) -> String = { _ in #"{"verdict":"pass","reasoning":"does what the story asks"}"# },
+         verdict: @escaping @Sendable (String) -> String = AgentLoopFixture.approvingLLM,
          adjust: @escaping (inout AgentLoopConfig) -> Void = { _ in }) async throws {
         let llm = try anthropicStandIn { _, prompt in verdict(prompt) }
         self.llm = llm
@@ -47,6 +47,23 @@ final class AgentLoopFixture: @unchecked Sendable {
         try await git(["branch", "integration"])
     }
 
+    /// The stand-in LLM's answers by kind of prompt: the reviewer's questions all "yes",
+    /// a retrospective reflection, and otherwise the judge's `pass`.
+    static let approvingLLM: @Sendable (String) -> String = { prompt in
+        if prompt.contains("\"questions\"") {
+            return #"{"questions":[{"id":"q2","answer":true,"evidence":"calls calc"},{"id":"q3","answer":true,"evidence":"checks results"},{"id":"q4","answer":true,"evidence":"story done"}]}"#
+        }
+        if prompt.contains("## Narrative") {
+            return "## Analysis\n- Every story passed on its first attempt.\n\n## Narrative\nThe loop grew the calculator story by story."
+        }
+        return #"{"verdict":"pass","reasoning":"does what the story asks"}"#
+    }
+
+    /// The prompts the stand-in LLM received, in order.
+    var prompts: [String] {
+        llm.requests.compactMap { try? JSON(parsing: $0.body)["messages"]?[0]?["content"]?.stringValue }
+    }
+
     /// Writes a PRD of `stories` (id, title) to `<project>/<name>`.
     func writePRD(_ name: String = "prd.json", title: String = "Calculator", stories: [(String, String)]) throws {
         let list = stories.enumerated().map { i, s in
@@ -59,7 +76,7 @@ final class AgentLoopFixture: @unchecked Sendable {
 
     @discardableResult
     func git(_ args: [String], in dir: String? = nil) async throws -> String {
-        var env = LoopGit.identity
+        var env = GitCommitter.agentLoop.environment
         env["GIT_CONFIG_GLOBAL"] = "/dev/null"
         env["GIT_CONFIG_NOSYSTEM"] = "1"
         return try await runner.runChecked(Command(["git"] + args, workingDirectory: dir ?? project, environment: env)).stdoutText

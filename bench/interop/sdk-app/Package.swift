@@ -11,8 +11,10 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [.package(name: "joelclaw-system-bus", path: "../../..")],
     targets: [
-        .executableTarget(name: "InteropApp",
-                          dependencies: [.product(name: "InngestSDK", package: "joelclaw-system-bus")]),
+        // The functions and scenarios, shared with the main package's InteropTests (which run
+        // them on the embedded engine): Sources/InteropScenarios links to Tests/InteropScenarios.
+        .target(name: "InteropScenarios", dependencies: [.product(name: "InngestSDK", package: "joelclaw-system-bus")]),
+        .executableTarget(name: "InteropApp", dependencies: ["InteropScenarios"]),
         // The fixture app of the Inngest CLI's serve conformance runner (../conformance.sh).
         .executableTarget(name: "ConformanceApp",
                           dependencies: [.product(name: "InngestSDK", package: "joelclaw-system-bus")]),

@@ -51,8 +51,10 @@ enum SignalInterop {
             let holder = try await wait("c\(c.key)")
             let loser = try await c.send("interop/signal.wait", ["signal": .string("c\(c.key)")])
             let lost = try await c.api.endedRun(ofEvent: loser, deadline: 30)
-            try c.expect(lost.status == "Failed" && (lost.output?.serialized() ?? "").contains("Signal conflict"),
-                         "second waiter ended \(lost.status) with \(lost.output?.serialized() ?? "no output")")
+            // The server reports the error as the run's output, the embedded engine as its `error`.
+            let record = try await c.api.get("/v1/runs/\(lost.id)")["data"]?.serialized() ?? ""
+            try c.expect(lost.status == "Failed" && record.contains("Signal conflict"),
+                         "second waiter ended \(lost.status): \(record.prefix(300))")
             _ = try await signal("c\(c.key)", 1)
             try c.expect(Checks.same(try c.completed(try await c.api.endedRun(ofEvent: holder))["data"], 1), "holder's output")
             // Conflict "replace": the new waiter takes the signal; the old one waits out its timeout.

@@ -2,8 +2,9 @@ import Foundation
 import HTTP
 import JSON
 
-/// Reads run state from the Inngest server's REST API (`/dev`, `/v1/events/…`) and,
-/// for a run's final status, its GraphQL API, as `inngest dev` and `inngest start` serve them.
+/// Reads run state from the Inngest server's REST API (`/v1/events/…`) and, for a run's
+/// final status, its GraphQL API, as `inngest dev` and `inngest start` serve them; the
+/// embedded engine has the REST API only, where a run's status is final once it has ended.
 struct ServerAPI: Sendable {
     let baseURL: String
     let http: SocketHTTPClient
@@ -53,11 +54,14 @@ struct ServerAPI: Sendable {
         return runs
     }
 
-    /// The slugs of every function the server knows (GraphQL `functions`; `/dev` lists
-    /// them too, but only on the dev server).
-    func functionSlugs() async throws -> [String] {
-        let answer = try await send("POST", "/v0/gql", body: (["query": "{ functions { slug } }"] as JSON).serializedBytes())
-        return (answer["data"]?["functions"]?.arrayValue ?? []).compactMap { $0["slug"]?.stringValue }
+    /// The slugs of the app's functions: GraphQL `functions` where the server has it
+    /// (`inngest dev` and `inngest start`), else `GET /v1/apps/{app}/functions` (the embedded engine).
+    func functionSlugs(app: String) async throws -> [String] {
+        let query = (["query": "{ functions { slug } }"] as JSON).serializedBytes()
+        if let answer = try? await send("POST", "/v0/gql", body: query), let functions = answer["data"]?["functions"]?.arrayValue {
+            return functions.compactMap { $0["slug"]?.stringValue }
+        }
+        return (try await get("/v1/apps/\(app)/functions").arrayValue ?? []).compactMap { $0["id"]?.stringValue }
     }
 
     /// The status in the server's history record of a run that has ended (GraphQL

@@ -7,7 +7,7 @@ import JSON
 enum Scenarios {
     static let sync = Scenario("sync") { c in
         let result = try await c.inngest.register(serveURL: c.serveURL)
-        let ids = try await c.api.functionSlugs()
+        let ids = try await c.api.functionSlugs(app: "interop")
         let ours = ids.filter { $0.hasPrefix("interop-") }
         try c.expect(ours.count == InteropFunctions.all.count + 1, "functions on the server: \(ours.sorted())")
         try c.expect(ours.contains("interop-doomed-failure"), "no failure handler among \(ours.sorted())")

@@ -1,0 +1,53 @@
+@testable import Console
+import Foundation
+import InngestProtocol
+import JSON
+import Testing
+
+/// The runs page's reading for a server without `GET /v1/runs` (the open-source
+/// Inngest server): the runs of recent events, through the same REST client, here
+/// against the engine's `/v1/events` and `/v1/events/{id}/runs`.
+@Suite("Runs from recent events", .serialized)
+struct RunsFromEventsTests {
+    @Test func recentEventsRunsAreListedNamedBySlugAndFiltered() async throws {
+        let h = try await ConsoleHarness(functions: [ConsoleHandlerTests.steps, ConsoleHandlerTests.sleeper])
+        let done = try await h.inngest.send(InngestEvent(name: "console/steps", data: ["who": "<b>ada</b>"]))[0]
+        try await h.eventually("the steps run completes") { h.engine.runs(forEvent: done).first?["status"] == "Completed" }
+        let sleeping = try await h.inngest.send(InngestEvent(name: "console/sleep"))[0]
+        try await h.eventually("the sleeper sleeps") { h.engine.runs(forEvent: sleeping).first?["status"] == "Running" }
+        let reader = RunsFromEvents(api: h.console.sources.api, appID: "console-test")
+
+        let all = try await reader.page(RunsPage.Filter(), fromMilliseconds: nil)
+        #expect(all.runs.compactMap { $0["function_slug"]?.stringValue } == ["console-test-sleeper", "console-test-steps"])
+        #expect(all.runs.compactMap { $0["event_name"]?.stringValue } == ["console/sleep", "console/steps"])
+        #expect(all.runs.compactMap { $0["status"]?.stringValue } == ["Running", "Completed"])
+        #expect(all.cursor == nil, "fewer events than a page")
+
+        var completed = RunsPage.Filter()
+        completed.status = "Completed"
+        #expect(try await reader.page(completed, fromMilliseconds: nil).runs.map { $0["event_id"] } == [.string(done)])
+        var sleeper = RunsPage.Filter()
+        sleeper.functionID = "console-test-sleeper"
+        #expect(try await reader.page(sleeper, fromMilliseconds: nil).runs.map { $0["event_id"] } == [.string(sleeping)])
+        let future = Int64(Date().timeIntervalSince1970 * 1000) + 3_600_000
+        #expect(try await reader.page(RunsPage.Filter(), fromMilliseconds: future).runs.isEmpty)
+
+        let rows = RunsPage(prefix: "/console", now: Int64(Date().timeIntervalSince1970 * 1000)).rows(all.runs)
+        #expect(rows.contains("console-test-steps") && rows.contains("console/sleep") && rows.contains("Running"))
+        await h.stop()
+    }
+
+    @Test func aServerThatNamesFunctionsByUUIDIsMappedToSlugs() {
+        let run: JSON = ["run_id": "01RUN", "function_id": "0b5e2f4e-0000-4000-8000-000000000001", "status": "Failed",
+                         "run_started_at": "2026-12-06T01:02:03.456Z", "ended_at": "2026-12-06T01:02:04Z", "event_id": "01EVT"]
+        let row = RunsFromEvents.row(run, eventName: "x/y", slugs: ["0b5e2f4e-0000-4000-8000-000000000001": "system-bus-x"])
+        #expect(row["id"] == "01RUN" && row["function_slug"] == "system-bus-x" && row["started_at"] == "2026-12-06T01:02:03.456Z")
+        let unmapped = RunsFromEvents.row(run, eventName: "x/y", slugs: [:])
+        #expect(unmapped["function_slug"] == "0b5e2f4e-0000-4000-8000-000000000001")
+        var failed = RunsPage.Filter()
+        failed.status = "Failed"
+        #expect(RunsFromEvents.matches(row, failed, fromMilliseconds: nil))
+        #expect(!RunsFromEvents.matches(row, RunsPage.Filter(), fromMilliseconds: 1_900_000_000_000))
+        #expect(!RunsFromEvents.matches(RunsFromEvents.row([:], eventName: "", slugs: [:]), RunsPage.Filter(), fromMilliseconds: 0))
+    }
+}
