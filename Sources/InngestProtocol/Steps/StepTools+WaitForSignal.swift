@@ -1,32 +1,7 @@
 import JSON
 
 // `step.waitForSignal`: a pause that ends when someone sends its signal (`POST /v1/signals`)
-// or the timeout passes.
-
-/// What a wait does when another run is already waiting for the same signal.
-/// A signal names at most one waiting run in an environment, so one of the two has to give way.
-public enum SignalConflict: String, Sendable {
-    /// The run that asks second fails at once, without retries (the server's default).
-    case fail
-    /// The new wait takes the signal over; the run waiting before keeps waiting
-    /// until its timeout, since the signal no longer reaches it.
-    case replace
-}
-
-/// A signal that ended a `waitForSignal`: its name and the data its sender attached.
-public struct ReceivedSignal: Sendable, Equatable {
-    public let signal: String
-    /// The `data` of the `POST /v1/signals` request, `null` when it had none.
-    public let data: JSON
-
-    public init(signal: String, data: JSON) {
-        self.signal = signal
-        self.data = data
-    }
-
-    /// `data` as `T`.
-    public func decodeData<T: Decodable>(as type: T.Type) throws -> T { try data.decode(type) }
-}
+// or the timeout passes; `step.sendSignal`: sending one durably from a function.
 
 extension StepTools {
     /// Waits up to `timeout` for the signal named `signal` (a string unique in the
