@@ -66,12 +66,14 @@ struct RunPage: Sendable {
         case "StepRun", "Step", "StepPlanned", "StepError", "StepFailed": "step"
         case "Sleep": "sleep"
         case "WaitForEvent": "wait for event"
+        case "WaitForSignal": "wait for signal"
         case "InvokeFunction": "invoke"
         default: op
         }
         var info = ""
         if let until = span["step_info"]?["sleep_until"] { info += " · until \(ConsoleFormat.time(until))" }
         if let name = span["step_info"]?["event_name"]?.stringValue { info += " · for \(name)" }
+        if let signal = span["step_info"]?["signal"]?.stringValue { info += " · for signal \(signal)" }
         if let function = span["step_info"]?["function_id"]?.stringValue { info += " · \(function)" }
         let attempts = span["attempts"]?.intValue ?? 1
         var out = "<li class=\"\(HTML.escape(status))\"><b>\(HTML.escape(span["name"]?.stringValue ?? ""))</b> "

@@ -38,6 +38,8 @@ public final class Inngest: Sendable {
     let httpClient: any HTTPClient
     /// Unix time in seconds; injected so signature windows are testable.
     let clock: @Sendable () -> Int64
+    /// Seconds on a monotonic clock; injected so `Checkpointing.maxRuntime` is testable.
+    let elapsedClock: @Sendable () -> Double
     /// Functions as registered: each function, then its failure handler if any.
     let registeredFunctions: [InngestFunction]
     private let byCompositeId: [String: InngestFunction]
@@ -48,7 +50,8 @@ public final class Inngest: Sendable {
     public init(appId: String, appVersion: String? = nil, functions: [InngestFunction],
                 configuration: InngestConfiguration, httpClient: any HTTPClient,
                 middleware: [any InngestMiddleware] = [], logSink: any InngestLogSink = LoggerLogSink(),
-                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+                elapsedClock: @escaping @Sendable () -> Double = { ProcessInfo.processInfo.systemUptime }) {
         self.appId = appId
         self.appVersion = appVersion
         self.functions = functions
@@ -57,6 +60,7 @@ public final class Inngest: Sendable {
         self.middleware = middleware
         self.logSink = RedactingLogSink(logSink, redactor: SecretRedactor(configuration: configuration))
         self.clock = clock
+        self.elapsedClock = elapsedClock
         var registered: [InngestFunction] = []
         for f in functions {
             registered.append(f)
@@ -108,7 +112,9 @@ public final class Inngest: Sendable {
 
     var executor: CallExecutor {
         let client = eventClient
+        let api = InngestAPIClient(configuration: configuration, httpClient: httpClient)
         return CallExecutor(appId: appId, middleware: middleware, logSink: logSink,
-                            sendEvents: { try await client.send($0) })
+                            sendEvents: { try await client.send($0) },
+                            sendSignal: { try await api.sendSignal($0, data: $1) })
     }
 }

@@ -104,7 +104,7 @@ struct EngineAPITests {
             (#"{"id":"f","name":"f","triggers":[{"event":"a"}],"priority":{"run":"event.data.p +"},\#(step)}"#, "priority.run"),
             (#"{"id":"f","name":"f","triggers":[{"cron":"* * * * *","jitter":"10m"}],\#(step)}"#, "cron jitter must be"),
             (#"{"id":"f","name":"f","triggers":[{"event":"a"}],"singleton":{"mode":"later"},\#(step)}"#, "singleton 'mode'"),
-            (#"{"id":"f","name":"f","triggers":[{"event":"a"}],"checkpoint":{"batch_steps":1},\#(step)}"#, "'checkpoint' (checkpointing) is not supported"),
+            (#"{"id":"f","name":"f","triggers":[{"event":"a"}],"checkpoint":"always",\#(step)}"#, "'checkpoint' must be an object"),
             (#"{"id":"f","triggers":[{"event":"a"}],\#(step)}"#, "a function name is required"),
             (#"{"id":"f","name":"f","triggers":[{"event":"a"}],"surprise":true,\#(step)}"#, "unknown setting 'surprise'"),
         ]

@@ -17,6 +17,8 @@ final class EngineHarness: @unchecked Sendable {
     let databasePath: String
     let cleanup: @Sendable () -> Void
     let client: any HTTPClient
+    /// Counts the calls the worker received (`"POST"`).
+    let workerCalls: Tally
 
     static func start(appId: String = "test-app", functions: [InngestFunction], manualClock: Bool = false,
                       databasePath: String? = nil, sdkSigningKey: String? = nil,
@@ -44,15 +46,21 @@ final class EngineHarness: @unchecked Sendable {
                                                      apiBaseURL: engine.baseURL, eventAPIBaseURL: engine.baseURL)
         let inngest = Inngest(appId: appId, functions: functions, configuration: inngestConfig, httpClient: client,
                               logSink: SilentLogSink())
-        let worker = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0, eventLoops: 1), handler: inngest.handler)
+        let calls = Tally()
+        let handler = inngest.handler
+        let worker = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0, eventLoops: 1),
+                                handler: ClosureHTTPHandler { request in
+                                    if request.method == "POST" { calls.hit("POST") }
+                                    return await handler.handle(request)
+                                })
         try worker.start()
         _ = try await inngest.register(serveURL: "http://127.0.0.1:\(worker.port)/api/inngest")
         return EngineHarness(engine: engine, worker: worker, inngest: inngest, clock: clock, databasePath: path,
-                             cleanup: temp.cleanup, client: client)
+                             cleanup: temp.cleanup, client: client, workerCalls: calls)
     }
 
     private init(engine: EmbeddedEngine, worker: HTTPServer, inngest: Inngest, clock: ManualClock?, databasePath: String,
-                 cleanup: @escaping @Sendable () -> Void, client: any HTTPClient) {
+                 cleanup: @escaping @Sendable () -> Void, client: any HTTPClient, workerCalls: Tally) {
         self.engine = engine
         self.worker = worker
         self.inngest = inngest
@@ -60,6 +68,7 @@ final class EngineHarness: @unchecked Sendable {
         self.databasePath = databasePath
         self.cleanup = cleanup
         self.client = client
+        self.workerCalls = workerCalls
     }
 
     func stop() async {

@@ -13,12 +13,13 @@ struct UnreachableHTTPClient: HTTPClient {
 enum CallBody {
     static func make(event: JSON = ["name": "test/event", "data": [:], "id": "evt1", "ts": 1717171717171, "user": [:]],
                      steps: JSONObject = JSONObject(), attempt: Int = 0, maxAttempts: Int = 4,
-                     disableImmediateExecution: Bool = false, stack: [String] = [], useAPI: Bool = false) -> [UInt8] {
+                     disableImmediateExecution: Bool = false, stack: [String] = [], useAPI: Bool = false,
+                     queueItem: String = "") -> [UInt8] {
         let ctx: JSON = [
             "attempt": .number(JSONNumber(attempt)),
             "disable_immediate_execution": .bool(disableImmediateExecution),
             "env": "", "fn_id": "8f7b2a1e-0000-4000-8000-000000000001",
-            "max_attempts": .number(JSONNumber(maxAttempts)), "qi_id": "",
+            "max_attempts": .number(JSONNumber(maxAttempts)), "qi_id": .string(queueItem),
             "run_id": "01HZXJ4K8Y8N3S7D2G5Q6R9T0V",
             "stack": ["current": .number(JSONNumber(stack.count)), "stack": .array(stack.map { .string($0) })],
             "step_id": "step", "use_api": .bool(useAPI),

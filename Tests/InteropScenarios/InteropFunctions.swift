@@ -203,6 +203,6 @@ enum InteropFunctions {
                 try await ctx.step.sleep("long", for: .seconds(60))
                 return "not cancelled"
             },
-        ]
+        ] + SignalInterop.functions + CheckpointInterop.functions
     }
 }

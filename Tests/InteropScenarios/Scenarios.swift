@@ -18,7 +18,7 @@ enum Scenarios {
         return "modified=\(result.modified), \(ours.count) functions (with the onFailure handler); /fn/register answered \(statuses)"
     }
 
-    static let all: [Scenario] = steps + waits + invokes + errors + flowControl
+    static let all: [Scenario] = steps + waits + invokes + errors + flowControl + SignalInterop.scenarios + CheckpointInterop.scenarios
 
     static let steps: [Scenario] = [
         Scenario("step.run memoised, repeated ids") { c in

@@ -7,7 +7,7 @@ import JSON
 // queries), on a real engine with a SQLite file in a temporary folder, a
 // manual clock, and dispatching off (so nothing calls out).
 //
-// Input: flags byte (method, route, auth), path suffix, NUL, body.
+// Input: flags byte (method, route, auth, route high bit), path suffix, NUL, body.
 
 private let engine: EmbeddedEngine = {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("engine-fuzz-\(getpid())").path
@@ -24,14 +24,14 @@ private let engine: EmbeddedEngine = {
     return engine
 }()
 private let authKey = "signkey-test-0123456789abcdef"
-private let routes = ["/e/key", "/fn/register", "/v1/events/", "/v1/runs/", "/v0/runs/", "/health", "/e/", "/"]
+private let routes = ["/e/key", "/fn/register", "/v1/events/", "/v1/runs/", "/v0/runs/", "/health", "/e/", "/", "/v1/signals", "/v1/checkpoint/"]
 private let methods = ["POST", "POST", "GET", "DELETE", "PUT", "POST", "GET", "HEAD"]
 
 func fuzzEngineAPI(_ bytes: [UInt8]) {
     var input = FuzzInput(bytes)
     let flags = input.byte()
     let method = methods[Int(flags) & 7]
-    let route = routes[Int(flags >> 3) & 7]
+    let route = routes[((Int(flags >> 3) & 7) | (flags & 0x80 != 0 ? 8 : 0)) % routes.count]
     let suffix = String(decoding: input.field(), as: UTF8.self)
     let body = input.rest()
     var headers: HTTPHeaders = ["Content-Type": "application/json"]

@@ -42,7 +42,7 @@ extension EngineAPI {
         } else {
             switch step.op {
             case "Sleep": status = "Sleeping"
-            case "WaitForEvent": status = "Waiting"
+            case "WaitForEvent", "WaitForSignal": status = "Waiting"
             case "InvokeFunction": status = "Invoking"
             default: status = step.attempts > 1 ? "Retrying" : "Running"
             }

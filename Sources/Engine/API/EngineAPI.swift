@@ -13,6 +13,8 @@ import JSON
 ///     GET    /v1/events/{id}/runs     the runs an event started
 ///     GET    /v1/runs/{id}            a run's status and output
 ///     DELETE /v1/runs/{id}            cancel a run
+///     POST   /v1/signals              resume the run waiting for a signal (EngineAPI+Signals.swift)
+///     POST   /v1/checkpoint/{id}/async  steps a running call saved (EngineAPI+Checkpoint.swift)
 ///     GET    /v0/runs/{id}/batch      a run's events (large-payload fetch)
 ///     GET    /v0/runs/{id}/actions    a run's memoised steps (large-payload fetch)
 ///     GET    /health                  liveness and queue depth
@@ -132,6 +134,10 @@ public struct EngineAPI: HTTPHandler {
                 return try trace(parts[2])
             case ("POST", 4, "runs") where parts[0] == "v1" && parts[3] == "rerun":
                 return try await rerun(parts[2])
+            case ("POST", 2, "signals") where parts[0] == "v1":
+                return try await receiveSignal(request)
+            case ("POST", 4, "checkpoint") where parts[0] == "v1" && parts[3] == "async":
+                return try await receiveCheckpoint(request, runID: parts[2])
             case ("GET", 4, "apps") where parts[0] == "v1" && parts[3] == "functions":
                 return try appFunctions(parts[2])
             case ("GET", 3, "events"):

@@ -11,6 +11,8 @@ struct CallRequestBuilder {
     let steps: [(id: String, memo: String)]
     let stepID: String
     let attempt: Int
+    /// The call's queue item, sent as `ctx.qi_id`: what an async checkpoint names the call by.
+    let queueItemID: Int64
     let maxBodyBytes: Int
     let timeoutSeconds: Double
 
@@ -42,7 +44,7 @@ struct CallRequestBuilder {
         let useAPI = includeState ? "false" : "true"
         add("{\"ctx\":{\"attempt\":\(attempt),\"disable_immediate_execution\":\(stepID != discoveryStepID),")
         add("\"env\":\"\",\"fn_id\":"); add(JSON.string(function.id).serialized())
-        add(",\"max_attempts\":\(function.maxAttempts),\"qi_id\":\"\",\"run_id\":"); add(JSON.string(run.id).serialized())
+        add(",\"max_attempts\":\(function.maxAttempts),\"qi_id\":\"\(queueItemID)\",\"run_id\":"); add(JSON.string(run.id).serialized())
         add(",\"stack\":{\"current\":\(steps.count),\"stack\":[")
         for (i, step) in steps.enumerated() {
             if i > 0 { add(",") }

@@ -11,6 +11,7 @@ struct CallOutcomeRecorder: Sendable {
     let ids: any IDGenerator
     let runs: RunLifecycle
     let retries: RetryPolicy
+    let signals: SignalWaits
 
     var now: Int64 { runs.now }
 
@@ -20,6 +21,9 @@ struct CallOutcomeRecorder: Sendable {
     func record(_ item: QueueItem, _ result: CallResult) throws -> EngineEffects {
         var effects = EngineEffects()
         try store.transaction {
+            // An async checkpoint during the call may have started its attempts again.
+            var item = item
+            if let attempt = try store.queueItemAttempt(item.id) { item.attempt = attempt }
             guard try store.deleteQueueItem(item.id), let runID = item.runID,
                   let run = try store.run(runID), run.status == .running else { return }
             if let version = result.version { try store.setRunVersion(runID, version) }
@@ -120,6 +124,15 @@ struct CallOutcomeRecorder: Sendable {
             try log(startedAt: now, ended: false, info: ["event_name": .string(op.opts?["event"]?.stringValue ?? op.name),
                                                         "timeout": .string(op.opts?["timeout"]?.stringValue ?? "")])
             try waitForEvent(op, run: run, &effects)
+        case .waitForSignal:
+            guard try !stepIsSettled(runID, op.id) else { break }
+            try log(startedAt: now, ended: false, info: ["signal": .string(op.opts?["signal"]?.stringValue ?? ""),
+                                                        "timeout": .string(op.opts?["timeout"]?.stringValue ?? "")])
+            if let conflict = try signals.wait(op, run: run, &effects) {
+                // As on the Inngest server: the run fails at once, without retries.
+                try runs.finishRun(run, .failed(conflict), effects: &effects)
+                return .finished
+            }
         case .invokeFunction:
             guard try !stepIsSettled(runID, op.id) else { break }
             try log(startedAt: now, ended: false, info: ["function_id": .string(op.opts?["function_id"]?.stringValue ?? "")])

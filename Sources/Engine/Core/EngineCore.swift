@@ -22,12 +22,18 @@ final class EngineCore: Sendable {
     let timers: EngineTimers
     /// App registration and start-up loading.
     let sync: FunctionSync
+    /// `waitForSignal` pauses and the signals that end them.
+    let signals: SignalWaits
+    /// Steps a worker saves during a call (async checkpointing).
+    let checkpoints: AsyncCheckpoints
 
     init(store: EngineStore, registry: FunctionRegistry, clock: any EngineClock, ids: any IDGenerator, settings: EngineSettings) {
         runs = RunLifecycle(store: store, registry: registry, clock: clock, ids: ids, settings: settings,
                             admission: RunAdmission(store: store, settings: settings), pauses: PauseMatcher())
+        signals = SignalWaits(store: store, ids: ids, runs: runs)
+        checkpoints = AsyncCheckpoints(store: store, runs: runs)
         calls = CallOutcomeRecorder(store: store, registry: registry, ids: ids, runs: runs,
-                                    retries: RetryPolicy(settings: settings))
+                                    retries: RetryPolicy(settings: settings), signals: signals)
         timers = EngineTimers(store: store, registry: registry, ids: ids, runs: runs)
         sync = FunctionSync(store: store, registry: registry, clock: clock, timers: timers)
     }
@@ -84,6 +90,22 @@ final class EngineCore: Sendable {
             var effects = EngineEffects()
             let cancelled = try runs.cancelRun(runID, effects: &effects)
             return (cancelled, effects)
+        }
+    }
+
+    /// Ends the wait for `signal` (`POST /v1/signals`); returns the resumed run's id, nil when none waits.
+    func sendSignal(_ signal: String, data: JSON) async throws -> (String?, EngineEffects) {
+        try await store.write { [signals] in
+            var effects = EngineEffects()
+            let runID = try signals.resume(signal: signal, data: data, &effects)
+            return (runID, effects)
+        }
+    }
+
+    /// Applies an async checkpoint (`POST /v1/checkpoint/{runId}/async`) in one transaction.
+    func checkpoint(runID: String, functionID: String, queueItem: String, steps: [JSON]) async throws -> AsyncCheckpoints.Outcome {
+        try await store.write { [checkpoints] in
+            try checkpoints.record(runID: runID, functionID: functionID, queueItem: queueItem, steps: steps)
         }
     }
 

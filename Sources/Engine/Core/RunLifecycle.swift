@@ -56,13 +56,15 @@ struct RunLifecycle: Sendable {
     }
 
     private func resumePauses(for event: JSON, name: String, effects: inout EngineEffects) throws {
-        for pause in try store.candidatePauses(for: event, name: name) {
+        for pause in try store.candidatePauses(for: event, name: name) where pause.kind != .signal {
             guard pauses.resumes(pause, with: event, now: now), try store.deletePause(pause.id) else { continue }
             switch pause.kind {
             case .cancel:
                 try cancelRun(pause.runID, effects: &effects)
             case .wait:
                 try resolveStep(pause.runID, pause.stepID ?? "", memo: event.serialized(), effects: &effects)
+            case .signal:
+                continue // never reached: signals are not events
             case .invoke:
                 let data = event["data"] ?? .null
                 let memo: JSON = if let error = data["error"], !error.isNull { ["error": error] } else { ["data": data["result"] ?? .null] }

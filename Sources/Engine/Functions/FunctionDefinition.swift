@@ -76,10 +76,10 @@ public struct FunctionDefinition: Sendable {
     static let supportedKeys: Set<String> = [
         "id", "name", "triggers", "steps", "concurrency", "cancel", "debounce", "throttle",
         "rateLimit", "idempotency", "retries", "batchEvents", "priority", "singleton", "timeouts",
+        // Async checkpointing is the SDK's doing; the setting is shown by the server's UI only.
+        "checkpoint",
     ]
-    static let unsupportedKeys: [String: String] = [
-        "checkpoint": "checkpointing",
-    ]
+    static let unsupportedKeys: [String: String] = [:]
 
     public init(config: JSON, appID: String) throws {
         guard case .object(let object) = config else { throw EngineRegistrationError("a function must be a JSON object") }
@@ -95,6 +95,9 @@ public struct FunctionDefinition: Sendable {
         }
 
         guard let name = object["name"]?.stringValue, !name.isEmpty else { throw fail("a function name is required") }
+        if let checkpoint = object["checkpoint"], !checkpoint.isNull, checkpoint.objectValue == nil {
+            throw fail("'checkpoint' must be an object")
+        }
 
         // Steps: exactly the single HTTP step every SDK registers.
         guard case .object(let steps)? = object["steps"], let (_, step) = steps.entries.first else {

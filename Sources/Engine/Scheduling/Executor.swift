@@ -77,7 +77,7 @@ final class Executor: @unchecked Sendable {
             guard begun.0 else { scheduler?.add(limiter.release(run.concurrency)); return }
         }
         let builder = CallRequestBuilder(run: run, function: function, steps: try store.steps(runID), stepID: item.stepID ?? discoveryStepID,
-                                         attempt: item.attempt, maxBodyBytes: core.settings.maxCallBodyBytes,
+                                         attempt: item.attempt, queueItemID: item.id, maxBodyBytes: core.settings.maxCallBodyBytes,
                                          timeoutSeconds: core.settings.callTimeoutSeconds)
         let request = builder.request(signer: signer, now: core.now)
         var result: CallResult

@@ -1,6 +1,8 @@
-/// A run waiting for an event: a `waitForEvent` step, an `invoke` result, or a cancellation rule.
+/// A run waiting for an event: a `waitForEvent` step, an `invoke` result, or a
+/// cancellation rule; or for a signal (`waitForSignal`), which no event
+/// resumes: only `POST /v1/signals` naming it (`SignalWaits`).
 struct PauseRecord: Sendable {
-    enum Kind: String, Sendable { case wait, invoke, cancel }
+    enum Kind: String, Sendable { case wait, invoke, cancel, signal }
 
     let id: String
     let runID: String

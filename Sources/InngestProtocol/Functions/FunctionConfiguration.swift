@@ -31,6 +31,8 @@ public struct FunctionConfiguration: Sendable {
     public var cancelOn: [CancelOn]
     public var timeouts: Timeouts?
     public var singleton: Singleton?
+    /// Steps run back to back in one call, each saved to the server first (`Checkpointing`).
+    public var checkpointing: Checkpointing?
     /// Runs after the function has failed for good (all retries used, or a
     /// non-retriable error). Registered as the extra function `<id>-failure`,
     /// triggered by `inngest/function.failed` for this function only. Inside it,
@@ -51,6 +53,7 @@ public struct FunctionConfiguration: Sendable {
                 cancelOn: [CancelOn] = [],
                 timeouts: Timeouts? = nil,
                 singleton: Singleton? = nil,
+                checkpointing: Checkpointing? = nil,
                 onFailure: (@Sendable (FunctionContext) async throws -> Void)? = nil) {
         self.retries = retries
         self.concurrency = concurrency
@@ -63,6 +66,7 @@ public struct FunctionConfiguration: Sendable {
         self.cancelOn = cancelOn
         self.timeouts = timeouts
         self.singleton = singleton
+        self.checkpointing = checkpointing
         self.onFailure = onFailure
     }
 }

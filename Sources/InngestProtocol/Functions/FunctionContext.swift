@@ -13,7 +13,7 @@ public struct FunctionContext: Sendable {
     public let maxAttempts: Int?
     /// The function's own id (not prefixed with the app id).
     public let functionId: String
-    /// The durable step tools: `run`, `sleep`, `waitForEvent`, `invoke`, `sendEvent`, `parallel`.
+    /// The durable step tools: `run`, `sleep`, `waitForEvent`, `waitForSignal`, `invoke`, `sendEvent`, `parallel`.
     public let step: StepTools
     /// Replay-aware logging: lines written during replay are not repeated.
     public let logger: InngestLogger

@@ -7,7 +7,7 @@ import JSON
 /// - discovery (`stepId=step`) found exactly one new `run` step and immediate
 ///   execution is allowed ⇒ run it now, report `StepRun` or `StepError` (final ones with `X-Inngest-No-Retry: true`);
 /// - discovery found anything else ⇒ report every step found (`StepPlanned`
-///   for runs, `Sleep`/`WaitForEvent`/`InvokeFunction` for the rest);
+///   for runs, `Sleep`/`WaitForEvent`/`WaitForSignal`/`InvokeFunction` for the rest);
 /// - a targeted call (`stepId=<hash>`) ⇒ run exactly that step, or a retriable
 ///   `500` if the replay never reached it.
 struct CallExecutor: Sendable {
@@ -18,6 +18,7 @@ struct CallExecutor: Sendable {
     let middleware: [any InngestMiddleware]
     let logSink: any InngestLogSink
     let sendEvents: @Sendable ([InngestEvent]) async throws -> [String]
+    let sendSignal: @Sendable (String, JSON) async throws -> String?
 
     func execute(_ function: InngestFunction, request: CallRequest, stepId: String) async -> CallOutcome {
         let call = MiddlewareCall(functionId: function.id, runId: request.runId, attempt: request.attempt)
@@ -27,7 +28,7 @@ struct CallExecutor: Sendable {
         let mode: StepRuntime.Mode = (stepId.isEmpty || stepId == "step")
             ? .discovery(immediateExecutionAllowed: !request.disableImmediateExecution)
             : .target(stepId)
-        let hooks = RuntimeHooks(call: call, middleware: middleware, sendEvents: sendEvents)
+        let hooks = RuntimeHooks(call: call, middleware: middleware, sendEvents: sendEvents, sendSignal: sendSignal)
         let runtime = StepRuntime(mode: mode, memos: request.steps, appId: appId, hooks: hooks, stack: request.stack)
         let logger = InngestLogger(sink: logSink,
                                    fields: [("function", function.id), ("run_id", request.runId)],

@@ -15,6 +15,13 @@ public struct CallRequest: Sendable {
     public var useAPI: Bool
     /// Hashed ids of completed steps in completion order (`ctx.stack.stack`).
     public var stack: [String]
+    /// What an async checkpoint names the call by (`ctx.fn_id`, `ctx.qi_id`,
+    /// `ctx.request_id`, `ctx.generation_id`); a server that sends no `qi_id`
+    /// has nothing to checkpoint against.
+    public var functionUUID: String?
+    public var queueItemRef: String?
+    public var requestID: String?
+    public var generationID: Int?
 
     public init(json: JSON) throws {
         guard case .object(let body) = json else {
@@ -30,6 +37,10 @@ public struct CallRequest: Sendable {
         self.disableImmediateExecution = ctx["disable_immediate_execution"]?.boolValue ?? false
         self.useAPI = ctx["use_api"]?.boolValue ?? body["use_api"]?.boolValue ?? false
         self.stack = ctx["stack"]?["stack"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        self.functionUUID = ctx["fn_id"]?.stringValue
+        self.queueItemRef = ctx["qi_id"]?.stringValue
+        self.requestID = ctx["request_id"]?.stringValue
+        self.generationID = ctx["generation_id"]?.intValue
 
         switch body["steps"] {
         case .object(let steps)?: self.steps = StepMemos(steps)
@@ -50,6 +61,12 @@ public struct CallRequest: Sendable {
             throw InngestWireError("call request has no event")
         }
         self.events = events.isEmpty ? [event] : events
+    }
+
+    /// Adds a step the server has stored meanwhile (a checkpoint), as the next call's body would carry it.
+    mutating func memoise(hashedId: String, memo: JSON) {
+        steps = steps.adding(hashedId, memo)
+        stack.append(hashedId)
     }
 
     /// Replaces events and steps with those fetched from the API (`use_api`).

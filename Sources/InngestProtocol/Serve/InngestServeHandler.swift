@@ -231,7 +231,16 @@ public struct InngestServeHandler: HTTPHandler {
         }
         let stepId = request.queryValue("stepId") ?? "step"
         let executor = inngest.executor, call = callRequest
-        let outcome = await Self.awayFromTheCaller { await executor.execute(function, request: call, stepId: stepId) }
+        let outcome: CallOutcome
+        if let settings = function.config.checkpointing {
+            let checkpointing = CheckpointingCall(executor: executor,
+                                                  api: InngestAPIClient(configuration: inngest.configuration, httpClient: inngest.httpClient),
+                                                  logSink: inngest.logSink, elapsedClock: inngest.elapsedClock,
+                                                  unixMilliseconds: { [clock = inngest.clock] in clock() * 1000 })
+            outcome = await Self.awayFromTheCaller { await checkpointing.execute(function, request: call, stepId: stepId, settings: settings) }
+        } else {
+            outcome = await Self.awayFromTheCaller { await executor.execute(function, request: call, stepId: stepId) }
+        }
         return ServeResponse.outcome(outcome, signWith: key, now: now)
     }
 

@@ -25,6 +25,19 @@ struct StepMemos: Sendable {
 
     var count: Int { entries.count }
 
+    /// These memos plus one more.
+    func adding(_ hashedId: String, _ memo: JSON) -> StepMemos {
+        var copy = entries
+        let isNew = copy.updateValue(memo, forKey: StepHashKey(hashedId)) == nil
+        let wasCompleted = !isNew && entries[StepHashKey(hashedId)].map { StepMemo($0).isCompleted } == true
+        return StepMemos(entries: copy, completedCount: completedCount + (StepMemo(memo).isCompleted ? 1 : 0) - (wasCompleted ? 1 : 0))
+    }
+
+    private init(entries: [StepHashKey: JSON], completedCount: Int) {
+        self.entries = entries
+        self.completedCount = completedCount
+    }
+
     subscript(hashedId: String) -> StepMemo? {
         entries[StepHashKey(hashedId)].map(StepMemo.init)
     }

@@ -206,4 +206,6 @@ struct RuntimeHooks: Sendable {
     let call: MiddlewareCall
     let middleware: [any InngestMiddleware]
     let sendEvents: @Sendable ([InngestEvent]) async throws -> [String]
+    /// `POST /v1/signals` through the app's API client: the resumed run's id, nil when none waited.
+    let sendSignal: @Sendable (String, JSON) async throws -> String?
 }

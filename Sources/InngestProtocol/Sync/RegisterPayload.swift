@@ -35,6 +35,7 @@ enum RegisterPayload {
         if !c.cancelOn.isEmpty { o["cancel"] = .array(c.cancelOn.map(\.json)) }
         if let t = c.timeouts { o["timeouts"] = t.json }
         if let s = c.singleton { o["singleton"] = s.json }
+        if let cp = c.checkpointing { o["checkpoint"] = cp.json }
         return .object(o)
     }
 

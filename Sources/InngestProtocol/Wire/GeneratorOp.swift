@@ -17,6 +17,8 @@ public struct GeneratorOp: Sendable, Equatable {
         case stepPlanned = "StepPlanned"
         case sleep = "Sleep"
         case waitForEvent = "WaitForEvent"
+        /// A pause that a `POST /v1/signals` naming its signal ends (docs/serve-protocol.md, "Signals").
+        case waitForSignal = "WaitForSignal"
         case invokeFunction = "InvokeFunction"
         /// Read, never written: an older SDK's step result, stored as sent.
         case step = "Step"
@@ -35,7 +37,7 @@ public struct GeneratorOp: Sendable, Equatable {
 
         private static let byLowercasedName: [String: Opcode] = {
             let all: [Opcode] = [.stepRun, .stepError, .stepFailed, .stepPlanned, .sleep, .waitForEvent,
-                                 .invokeFunction, .step, .runComplete, .none]
+                                 .waitForSignal, .invokeFunction, .step, .runComplete, .none]
             return Dictionary(uniqueKeysWithValues: all.map { ($0.rawValue.lowercased(), $0) })
         }()
     }
