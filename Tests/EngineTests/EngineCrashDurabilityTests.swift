@@ -24,17 +24,24 @@ struct EngineCrashDurabilityTests {
         var (process, enginePort, workerPort) = try await Self.launch(binary, databasePath, stepLog, 0, 0)
         let base = "http://127.0.0.1:\(enginePort)"
         let acknowledged = AcknowledgedIDs()
+        // Ten events per request: each batch's runs are in flight together, so however slowly the
+        // requests arrive on a loaded machine, the kill finds runs unfinished.
         let sender = Task {
-            for i in 0..<60 {
-                let body = Array(#"{"name":"crash/go","data":{"k":"e\#(i)"}}"#.utf8)
+            for batch in 0..<6 {
+                let keys = (0..<10).map { "e\(batch * 10 + $0)" }
+                let body = Array(("[" + keys.map { #"{"name":"crash/go","data":{"k":"\#($0)"}}"# }.joined(separator: ",") + "]").utf8)
                 guard let response = try? await client.send(HTTPClientRequest(method: "POST", url: base + "/e/key", body: body, timeout: 5)),
-                      response.status == 200, let id = (try? JSON(parsing: response.body))?["ids"]?[0]?.stringValue else { continue }
-                acknowledged.add(id, key: "e\(i)")
+                      response.status == 200, let ids = (try? JSON(parsing: response.body))?["ids"]?.arrayValue,
+                      ids.count == keys.count else { continue }
+                for (id, key) in zip(ids, keys) { if let id = id.stringValue { acknowledged.add(id, key: key) } }
             }
         }
-        // Kill once a good share of steps has run, while events are still arriving.
+        // Kill once a good share of steps has run and some are memoised, while runs are in flight.
         let deadline = Date().addingTimeInterval(20)
-        while Self.lines(stepLog).count < 40, Date() < deadline { try await Task.sleep(nanoseconds: 2_000_000) }
+        while Date() < deadline {
+            if Self.lines(stepLog).count >= 40, ((try? Self.memoisedSteps(databasePath))?.count ?? 0) >= 5 { break }
+            try await Task.sleep(nanoseconds: 5_000_000)
+        }
         kill(process.processIdentifier, SIGKILL)
         await process.exited()
         _ = await sender.value
