@@ -4,8 +4,11 @@
 // each memoised step executed exactly once.
 //
 // Usage: EngineCrashHarness <database> <step-log> <engine-port> <worker-port>
-// Each step appends "<key>:<step>\n" to <step-log> when it executes. Ports may
-// be 0 (pick free ones); the chosen ones are printed as "READY <engine> <worker>".
+// Each step appends "<key>:<step>\n" to <step-log> when it executes. Step s2
+// then waits until the file "<step-log>.open" exists, so a run cannot finish
+// before the test has killed the first life (it creates the file before the
+// second). Ports may be 0 (pick free ones); the chosen ones are printed as
+// "READY <engine> <worker>".
 import Engine
 import Foundation
 import HTTP
@@ -42,7 +45,9 @@ let three = InngestFunction(id: "three", triggers: [.event("crash/go")]) { ctx -
     for step in ["s1", "s2", "s3"] {
         last = try await ctx.step.run(step) { () -> String in
             log.record("\(key):\(step)")
-            try await Task.sleep(nanoseconds: 10_000_000) // keep runs in flight long enough to be killed mid-way
+            if step == "s2" {
+                while !FileManager.default.fileExists(atPath: stepLog + ".open") { try await Task.sleep(nanoseconds: 10_000_000) }
+            }
             return "\(key):\(step)"
         }
     }
