@@ -108,7 +108,7 @@ import TestSupport
         #expect(r1.count == 2 && r1.mergedCount == 0 && r1.allowCount == 1 && r1.holdCount == 1)
         // The same batch again (a retried step) writes nothing and answers the same.
         #expect(try store.store(first, sessionId: "s-1", source: "compaction", batchKey: "b1", now: now) == r1)
-        // Punctuation differs: the original would not merge; Jaccard over words does.
+        // Punctuation differs: an exact-text match would not merge; Jaccard over words does.
         let again = [ObservationItem(type: "segment_fact", gate: WriteGate.decide("[gate=allow] Start.sh must run bun install before serve!"))]
         let r2 = try store.store(again, sessionId: "s-2", source: "shutdown", batchKey: "b2", now: now)
         #expect(r2.mergedCount == 1 && r2.ids == [r1.ids[0]])

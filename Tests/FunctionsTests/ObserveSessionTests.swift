@@ -93,7 +93,7 @@ import TestSupport
     }
 
     /// The model is down: the run still records the session (fail open, as
-    /// the original), with the transcript's first lines as the notes.
+    /// as intended), with the transcript's first lines as the notes.
     @Test func observerFailureFallsBackToSessionNotes() async throws {
         let llm = try LoopbackServer { _ in .json(#"{"type":"error","error":{"type":"overloaded_error"}}"#, status: 529) }
         let h = try FunctionsHarness { c, _ in c.llm.baseURL = llm.url }

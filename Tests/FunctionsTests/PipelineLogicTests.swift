@@ -40,7 +40,7 @@ import Testing
         #expect(t.segments == [TranscriptSegment(start: 0, end: 0, text: " Hi NaN")])
     }
 
-    /// The §18.3 fixture (without the screenshots section, which this port does not produce).
+    /// A video note as the vault already holds them (without the screenshots section, which is not produced).
     @Test func videoNoteMatchesTheFixtureByteForByte() {
         let note = VideoNote.render(VideoNoteContent(
             title: "Some Talk", slug: "some-talk", source: "youtube", sourceURL: "https://www.youtube.com/watch?v=abc",

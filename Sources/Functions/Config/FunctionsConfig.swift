@@ -7,7 +7,7 @@ import Foundation
 /// overrides are applied on top (see `FunctionsConfig.load`).
 public struct FunctionsConfig: Sendable, Equatable {
     /// Obsidian vault root. Video notes go to `<vault>/Resources/videos`, daily
-    /// notes to `<vault>/Daily`. Default `$HOME/Vault` (the original's `VAULT_PATH`).
+    /// notes to `<vault>/Daily`. Default `$HOME/Vault` (`VAULT_PATH`).
     public var vaultDir: String
     /// The append-only JSON-lines system log. Default `<vault>/system/system-log.jsonl`.
     public var systemLogPath: String

@@ -4,7 +4,7 @@ import SQLite
 /// The functions' own SQLite file: observations (with an FTS5 index),
 /// observe dedupe locks, the last known health of each checked component, and
 /// the agent loop's state.
-/// This is the state the original kept in Redis and Typesense. The schema
+/// One SQLite file instead of a Redis and a search server. The schema
 /// lives here, versioned with `PRAGMA user_version`.
 ///
 /// What it promises: every commit survives a crash or `kill -9` of the worker
@@ -94,8 +94,8 @@ public final class FunctionsDatabase: Sendable {
         }
     }
 
-    /// Takes `key` for `seconds` unless someone else holds it (the original's
-    /// `SET key 1 EX seconds NX`). Returns whether `owner` holds it now; the
+    /// Takes `key` for `seconds` unless someone else holds it (a lease, like
+    /// Redis's `SET key 1 EX seconds NX`). Returns whether `owner` holds it now; the
     /// same owner asking again (a retried step) is told yes.
     public func acquireLock(_ key: String, owner: String, seconds: Double, now: Date) throws -> Bool {
         try sqlite.transaction {

@@ -49,7 +49,7 @@ public struct JSONLinesSystemLog: SystemLog {
         }
     }
 
-    /// Key order as in the original (`timestamp, action, tool, detail, reason?`), then `id`.
+    /// Key order as in the existing log's lines (`timestamp, action, tool, detail, reason?`), then `id`.
     static func render(_ entry: SystemLogEntry) -> JSON {
         var object = JSONObject()
         object["timestamp"] = .string(entry.timestamp)

@@ -10,7 +10,7 @@ public protocol Notifier: Sendable {
 }
 
 /// POSTs a gateway `SystemEvent` `{id, type, source, payload, ts}` as JSON to
-/// the configured URL (the original pushed the same shape onto a Redis list).
+/// the configured URL (the gateway reads this shape).
 public struct HTTPGatewayNotifier: Notifier {
     let url: String
     let http: HTTPClient

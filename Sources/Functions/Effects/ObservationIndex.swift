@@ -33,8 +33,8 @@ public protocol ObservationIndex: Sendable {
 }
 
 /// Qdrant over its REST API: the collection is created on first use (cosine
-/// distance), points are upserted with `wait=true` under their UUIDs (the
-/// original's string ids and zero vectors could never be stored).
+/// distance), points are upserted with `wait=true` under their UUIDs (Qdrant
+/// refuses other string ids, and zero vectors are never sent).
 public struct QdrantObservationIndex: ObservationIndex {
     let baseURL: String
     let collection: String

@@ -13,7 +13,7 @@ public struct ObservationItem: Sendable, Equatable, Codable {
     }
 }
 
-/// What a store call did, counted the way the original reported it.
+/// What a store call did: stored, merged or skipped, counted.
 public struct ObservationStoreResult: Sendable, Equatable, Codable {
     public var stored: Bool
     public var count: Int

@@ -2,10 +2,10 @@ import Foundation
 import JSON
 import SQLite
 
-/// Observations in SQLite with an FTS5 index. Near-duplicates are merged as
-/// the original *intended*: Jaccard similarity ≥ 0.85 over lowercase word
-/// tokens of three or more characters (the original's double-escaped regex
-/// only ever merged identical texts, functions.md §7 and §21.13).
+/// Observations in SQLite with an FTS5 index. Near-duplicates are merged:
+/// Jaccard similarity ≥ 0.85 over lowercase word tokens of three or more
+/// characters (so texts that differ in punctuation or a word merge, not only
+/// identical ones).
 public struct SQLiteObservationStore: ObservationStore {
     let database: FunctionsDatabase
     let mergeThreshold: Double

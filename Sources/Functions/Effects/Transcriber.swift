@@ -10,8 +10,8 @@ public protocol Transcriber: Sendable {
 
 /// Runs `<command> --model M --output-format json --output-dir D -- <audio>` and
 /// reads the JSON it writes. Each call gets its own output directory, so a
-/// stale file from an earlier run can never be picked up (the original
-/// scanned a shared directory).
+/// stale file from an earlier run can never be picked up (as it could from a
+/// shared directory).
 public struct CommandTranscriber: Transcriber {
     let command: [String]
     let model: String

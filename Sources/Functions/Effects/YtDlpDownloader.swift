@@ -36,7 +36,7 @@ public struct YtDlpDownloader: Sendable {
         try? fm.removeItem(atPath: runDir)
         try fm.createDirectory(atPath: runDir, withIntermediateDirectories: true)
         // `<=?` accepts formats whose height is unknown (direct links), which
-        // the original's `<=` rejected.
+        // a plain `<=` would reject.
         let format = "bestvideo[height<=?\(maxQuality)]+bestaudio/best[height<=?\(maxQuality)]/best"
         let result = try await runner.run(Command(command + [
             "-f", format, "--merge-output-format", "mp4", "--write-info-json", "--write-thumbnail",

@@ -2,7 +2,7 @@ import InngestProtocol
 
 /// `system/adr-sync` (the design-era function, hourly and on
 /// `system/adr.edited`): copy new and changed ADRs from the vault into the
-/// website repository, commit, push. Like the original it never deletes;
+/// website repository, commit, push. It never deletes;
 /// `system/content-sync` is the full mirror. Both share a concurrency key so
 /// they never work in the repository at the same time.
 public enum ADRSyncFunction {

@@ -4,7 +4,7 @@ import InngestProtocol
 import JSON
 import Ops
 
-/// `system/health-check` (every 5 minutes, ADR-0025 §0.2, and on
+/// `system/health-check` (every 5 minutes, and on
 /// `system/health.requested`): check every service in the ops inventory, the
 /// worker's own function count, the configured remote HTTP services and SSH
 /// hosts, and (when configured) the Tailscale peers. Each probe is bounded by its timeout, so a hung service costs its

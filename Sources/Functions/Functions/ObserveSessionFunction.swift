@@ -75,7 +75,7 @@ public enum ObserveSessionFunction {
                 do {
                     return ObserverCall(text: try await services.llm.complete(LLMRequest(system: systemPrompt, prompt: prompt)), fallback: false)
                 } catch {
-                    // Fail open, as the original: a session's notes are still worth keeping.
+                    // Fail open: a session's notes are still worth keeping.
                     let notes = transcript.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
                         .filter { !$0.isEmpty }.prefix(12).map { "- \($0)" }.joined(separator: "\n")
                     let reason = String("\(error)".prefix(220))
@@ -106,7 +106,7 @@ public enum ObserveSessionFunction {
 
             var indexed: IndexOutcome? = nil
             if let index = services.observationIndex {
-                // Best effort, as in the original: SQLite above is the record.
+                // Best effort: SQLite above is the record.
                 indexed = try await ctx.step.run("store-to-qdrant") {
                     let points = zip(stored.ids, items).map { id, item in
                         IndexedObservation(id: id, sessionId: sessionId, text: item.gate.text, type: item.type, source: trigger,

@@ -7,8 +7,7 @@ import JSON
 /// log, clean up, and ask for a summary.
 ///
 /// Screenshots are grabbed and named from the transcript, but not reviewed by
-/// a vision model (every grabbed frame is kept, as the original did without
-/// an API key). Not ported: the Typesense/Convex chunk index (the vault note
+/// a vision model (every grabbed frame is kept). Not ported: the Typesense/Convex chunk index (the vault note
 /// is the record here).
 public enum TranscriptProcessFunction {
     public static let id = "transcript-process"
@@ -63,7 +62,7 @@ public enum TranscriptProcessFunction {
                 try? FileManager.default.removeItem(atPath: frames)
                 let grabbed = await FrameGrabber(ffmpeg: config.ffmpegCommand, runner: services.commands).grab(shots, from: video, into: frames)
                 guard !grabbed.isEmpty else { return [] }
-                // Next to the note in the vault (the original wrote under $HOME, not the vault) …
+                // Next to the note in the vault, never elsewhere under $HOME …
                 let vaultDir = try FileVault(root: services.vault.root, lockDirectory: services.config.runDir + "/locks").absolutePath("Resources/videos/\(input.slug)")
                 for shot in grabbed {
                     let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(frames)/\(shot.name).jpg"))

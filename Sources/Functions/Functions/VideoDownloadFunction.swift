@@ -35,7 +35,7 @@ public enum VideoDownloadFunction {
             }
 
             let nasPath = try await ctx.step.run("transfer-to-nas") {
-                // The processing year, as the original filed it.
+                // The processing year, as the archive's existing folders are filed.
                 let destination = "\(config.nas.root)/\(TimeFormat.utcYear(services.now()))/\(video.slug)"
                 try await services.transfer.copyContents(of: video.dir, to: destination)
                 return destination

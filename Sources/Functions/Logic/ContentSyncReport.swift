@@ -11,7 +11,8 @@ public struct ContentDirectoryReport: Sendable, Equatable, Codable {
     }
 }
 
-/// Commit message and summaries for a content sync, in the original's format.
+/// Commit message and summaries for a content sync, in the format earlier syncs
+/// used, so the repository's history reads the same.
 public enum ContentSyncReport {
     /// ```
     /// sync: vault content (3 files)

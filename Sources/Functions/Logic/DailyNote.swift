@@ -8,8 +8,8 @@ public enum DailyNote {
     /// The note with `line` at the end of its `## Videos` section: the note
     /// and the section are created when missing, and a note that already
     /// lists the same `[[slug]]` is returned unchanged (a retried step must
-    /// not add a second line). Unlike the original, the line goes into the
-    /// section even when other sections follow it.
+    /// not add a second line). The line goes into the section even when other
+    /// sections follow it, not at the end of the note.
     public static func adding(_ line: String, slug: String, to note: String?, date: String) -> String {
         var text = note ?? "---\ntype: daily\ndate: \(date)\n---\n\n# \(date)\n\n## Videos\n"
         if text.contains("- [[\(slug)]]") { return text }

@@ -3,9 +3,9 @@ import HTTP
 import Support
 
 /// The block appended to `<memoryLogDir>/<date>.md` after each observed
-/// session (functions.md §18.5), plus a hidden marker with the dedupe key so
+/// session, plus a hidden marker with the dedupe key so
 /// the same capture is never appended twice while later captures of the same
-/// session still are (the original skipped every capture after a session's first).
+/// session still are (a marker per session would drop every capture after the first).
 public enum ObservationDailyLog {
     public static func marker(dedupeKey: String) -> String { "<!-- observe:\(dedupeKey) -->" }
 

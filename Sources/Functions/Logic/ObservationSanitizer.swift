@@ -1,7 +1,7 @@
 import Foundation
 
 /// Removes tool-call noise from session transcripts and observation texts
-/// before they reach the observer model or the store (functions.md §7.1):
+/// before they reach the observer model or the store:
 /// `<toolCall>`/`<arguments>` blocks and their stray tags, `toolu_…` ids,
 /// shell tool names, their HTML-escaped forms, and lines that look like shell commands.
 public enum ObservationSanitizer {

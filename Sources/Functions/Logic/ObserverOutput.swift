@@ -1,6 +1,6 @@
 import Foundation
 
-/// The observer model's answer, parsed (functions.md §7.2).
+/// The observer model's answer, parsed.
 public struct ObserverOutput: Sendable, Equatable, Codable {
     public struct Segment: Sendable, Equatable, Codable {
         public var narrative: String

@@ -1,5 +1,5 @@
 /// Where to grab frames from a video and what to call them, from its
-/// transcript alone (functions.md §4 step 2).
+/// transcript alone (no video analysis: the words say where the topics change).
 public enum ScreenshotPlan {
     public struct Shot: Sendable, Equatable, Codable {
         /// Seconds into the video.

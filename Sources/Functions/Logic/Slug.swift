@@ -1,7 +1,7 @@
 import Hashing
 
-/// File-name slugs for titles, exactly as the original pipeline made them, so
-/// notes and archive folders keep their names across the port.
+/// File-name slugs for titles, exactly as the vault's existing notes and
+/// archive folders were named, so they keep their names.
 public enum Slug {
     /// Lowercase; drop everything but `[a-z0-9]`, whitespace and `-`; whitespace
     /// runs become `-`; repeated `-` collapse; at most 80 characters; one

@@ -1,6 +1,7 @@
 import JSON
 
-/// Turns any event into a system-log entry, following the original's rules.
+/// Turns any event into a system-log entry, with the fields and rules the
+/// existing system log's entries follow.
 public enum SystemLogNormalizer {
     /// - `action`: `data.action`, else the event name's last `/` segment with
     ///   its first `.` turned into `-` (`pipeline/video.downloaded` → `video-downloaded`);

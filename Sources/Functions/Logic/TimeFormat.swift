@@ -16,7 +16,7 @@ public enum TimeFormat {
     }
 
     /// yt-dlp's `YYYYMMDD` as `YYYY-MM-DD`; nil when it is not eight digits
-    /// (the original crashed on a missing date and retried forever).
+    /// (a missing date must not fail the step, which would be retried forever).
     public static func isoDate(fromCompact text: String) -> String? {
         guard text.count == 8, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) else { return nil }
         let c = Array(text)

@@ -45,7 +45,8 @@ public struct NoteScreenshot: Sendable, Equatable, Codable {
     }
 }
 
-/// Renders `Resources/videos/<slug>.md` in the original's layout: frontmatter,
+/// Renders `Resources/videos/<slug>.md` in the layout the vault's existing
+/// video notes have: frontmatter,
 /// an info callout, the summary placeholder that `content-summarize` fills,
 /// and the transcript in a collapsed callout with a time marker every two minutes.
 public enum VideoNote {
@@ -111,7 +112,7 @@ public enum VideoNote {
 }
 
 /// Minimal YAML scalar quoting for frontmatter values: plain when safe (so
-/// the common case looks like the original's), double-quoted otherwise.
+/// the common case looks like the existing notes), double-quoted otherwise.
 enum YAMLScalar {
     static func plain(_ s: String) -> String {
         let special: Set<Character> = ["-", "?", ":", ",", "[", "]", "{", "}", "#", "&", "*", "!", "|", ">", "'", "\"", "%", "@", "`"]

@@ -2,7 +2,7 @@ import Foundation
 
 /// Whether an observation may be remembered, as the observer annotated it
 /// (`[gate=allow confidence=0.92 category=jc:operations reason=system_fact] text`,
-/// functions.md §7.3), plus its category.
+/// in front of each line it returns), plus its category.
 public struct WriteGateDecision: Sendable, Equatable, Codable {
     public enum Verdict: String, Sendable, Codable { case allow, hold, discard }
     public var verdict: Verdict

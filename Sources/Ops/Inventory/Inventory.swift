@@ -1,5 +1,5 @@
 /// The one version-controlled description of the machines and the services on
-/// them (ADR-0025 §0.3): what exists, where, and how to tell whether it is healthy.
+/// them: what exists, where, and how to tell whether it is healthy.
 ///
 /// `joelclaw status`, the `system/health-check` function and `infra apply` all
 /// read this value, so a service added here is checked everywhere at once.

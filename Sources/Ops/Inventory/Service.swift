@@ -4,7 +4,7 @@ public enum ServiceKind: String, Sendable, CaseIterable {
     case docker      // a Docker (Compose) container
     case launchd     // a launchd job (macOS)
     case systemd     // a systemd unit (Linux)
-    case kubernetes  // a pod in a Kubernetes namespace (ADR-0025 Phase 1)
+    case kubernetes  // a pod in a Kubernetes namespace
     case http        // an HTTP endpoint nothing here manages
     case ssh         // a host reached over SSH (e.g. the NAS)
     case tcp         // a bare TCP port

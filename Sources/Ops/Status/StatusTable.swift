@@ -1,6 +1,6 @@
 import Foundation
 
-/// The human `joelclaw status` view, laid out as in ADR-0025's sketch:
+/// The human `joelclaw status` view: machines, then their services:
 ///
 /// ```
 /// panda (Mac Mini M4 Pro, 64 GB)
