@@ -65,6 +65,19 @@ import TestSupport
         #expect(notes.redFlags == ["q3: asserts a constant", "q4: The LLM did not answer q4."])
     }
 
+    /// Files a coding tool left are not trusted: a FIFO named like a test is skipped (reading it
+    /// would block for ever), a huge one is read only as far as the prompt uses it.
+    @Test func onlyTheStartOfRegularTestFilesIsRead() throws {
+        let dir = try TemporaryDirectory("reviewer-files")
+        try dir.write("work/tests/test_big.py", String(repeating: "x = 1\n", count: 500_000))
+        try dir.write("work/tests/.keep", "")
+        #expect(mkfifo(dir.file("work/tests/test_pipe.py"), 0o644) == 0)
+        #expect(LoopReviewer.read("tests/test_pipe.py", in: dir.file("work")) == nil)
+        let big = try #require(LoopReviewer.read("tests/test_big.py", in: dir.file("work")))
+        #expect(big.text.count == LoopReviewer.maxFileCharacters)
+        #expect(LoopReviewer.read("tests", in: dir.file("work")) == nil, "a directory is not a file")
+    }
+
     @Test func withoutAnLLMEveryLLMQuestionIsANoThatSaysWhy() async throws {
         let down = await LoopReviewer(llm: Self.client("http://127.0.0.1:9")).review(story: Self.story, diff: "", worktree: "/nonexistent")
         #expect(down.questions.map(\.answer) == [false, false, false, false])

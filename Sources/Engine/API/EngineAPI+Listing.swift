@@ -46,7 +46,7 @@ extension EngineAPI {
     /// with the engine's function id standing in for the server's internal UUID. An app the
     /// engine does not know has no functions, as on the server.
     func appFunctions(_ appID: String) throws -> HTTPResponse {
-        let rows = try core.store.functions(ofApp: appID) ?? []
+        let rows = try core.store.functions(ofApp: appID)
         return json(200, .array(rows.map { row in
             let config = (try? JSON(parsing: row.config)) ?? .null
             let synced = JSON.string(InngestTime.rfc3339(milliseconds: row.updatedAt))

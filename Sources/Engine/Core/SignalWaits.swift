@@ -43,7 +43,7 @@ struct SignalWaits: Sendable {
         } else if let deadline = StepDeadline.resolve(timeoutText, now: now) {
             expiresAt = deadline
         } else {
-            try failStep(run.id, op.id, "invalid waitForSignal timeout '\(timeoutText)'")
+            try failStep(run.id, op.id, "invalid waitForSignal timeout '\(timeoutText.prefix(80))'")
             return nil
         }
         if let holder = try store.signalPause(signal) {

@@ -49,10 +49,9 @@ final class EngineStore: @unchecked Sendable {
         try db.query("SELECT app_id, config FROM functions ORDER BY id").map { ($0.string(0) ?? "", $0.string(1) ?? "null") }
     }
 
-    /// The functions of one app as (id, config JSON text, last sync), in id order; nil when no such app.
-    func functions(ofApp appID: String) throws -> [(id: String, config: String, updatedAt: Int64)]? {
-        guard try db.queryOne("SELECT 1 FROM apps WHERE id = ?", [.text(appID)]) != nil else { return nil }
-        return try db.query("SELECT id, config, updated_at FROM functions WHERE app_id = ? ORDER BY id", [.text(appID)])
+    /// The functions of one app as (id, config JSON text, last sync), in id order; none for an unknown app.
+    func functions(ofApp appID: String) throws -> [(id: String, config: String, updatedAt: Int64)] {
+        try db.query("SELECT id, config, updated_at FROM functions WHERE app_id = ? ORDER BY id", [.text(appID)])
             .map { ($0.string(0) ?? "", $0.string(1) ?? "null", $0.int64(2) ?? 0) }
     }
 

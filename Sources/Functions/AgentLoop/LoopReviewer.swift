@@ -112,13 +112,18 @@ public struct LoopReviewer: Sendable {
             || stem.hasSuffix("Tests") || stem.hasSuffix("Test")
     }
 
-    /// The file's text when `relative` stays inside `worktree` (links resolved): the diff
-    /// comes from what a coding tool wrote, so its paths are not trusted.
+    /// The start of the file's text when `relative` stays inside `worktree` (links resolved)
+    /// and names a regular file: the diff comes from what a coding tool wrote, so neither
+    /// its paths nor its files are trusted (a FIFO would block the read, a huge file fill
+    /// memory; only the bytes the prompt can use are read).
     static func read(_ relative: String, in worktree: String) -> (path: String, text: String)? {
         let full = worktree + "/" + relative
         guard PathContainment.isInside(full, worktree),
-              let data = FileManager.default.contents(atPath: full) else { return nil }
-        return (relative, String(String(decoding: data.prefix(maxFileCharacters * 4), as: UTF8.self).prefix(maxFileCharacters)))
+              (try? FileManager.default.attributesOfItem(atPath: full)[.type] as? FileAttributeType) == .typeRegular,
+              let handle = FileHandle(forReadingAtPath: full) else { return nil }
+        defer { try? handle.close() }
+        guard let data = try? handle.read(upToCount: maxFileCharacters * 4) else { return nil }
+        return (relative, String(String(decoding: data, as: UTF8.self).prefix(maxFileCharacters)))
     }
 
     static func prompt(story: LoopStory, diff: String, testFiles: [(path: String, text: String)]) -> String {
