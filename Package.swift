@@ -89,7 +89,7 @@ let package = Package(
         // TLS certificates and the Python TLS peer are read from the source tree.
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Support", "TestSupport"], exclude: ["Fixtures"]),
         // What several test targets share: hostile-request catalogues' types and a raw-socket exchange.
-        .target(name: "TestSupport", dependencies: ["HTTP", "JSON"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Support", "HTTP", "JSON"], path: "Tests/TestSupport"),
         .testTarget(name: "InngestProtocolTests", dependencies: ["InngestProtocol", "JSON", "Hashing", "HTTP", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "InngestProtocol", "JSON", "HTTP", "SQLite", "TestSupport"]),
         // Worker + embedded engine in one process, killed with SIGKILL by EngineTests' crash test.

@@ -30,6 +30,9 @@ import Support
 /// ones the kernel queued but no loop took yet are closed unserved), then
 /// closes idle connections, lets in-flight requests finish and answers them
 /// with `Connection: close`; after `drain` seconds it cuts whatever is left.
+/// The drain is timed on an injected `Clock` (the continuous clock unless a
+/// test passes one it moves by hand), so tests can hold a shutdown inside its
+/// drain, or past it, without waiting in real time.
 public final class HTTPServer: Sendable {
     public enum StartError: Error, Equatable, CustomStringConvertible {
         case alreadyStarted
@@ -55,10 +58,13 @@ public final class HTTPServer: Sendable {
     private let handler: any HTTPHandler
     private let registry: ConnectionRegistry
     private let running = Locked<Running?>(nil)
+    private let clock: any Clock<Duration>
 
-    public init(configuration: HTTPServerConfiguration, handler: some HTTPHandler) {
+    public init(configuration: HTTPServerConfiguration, handler: some HTTPHandler,
+                clock: any Clock<Duration> = ContinuousClock()) {
         self.configuration = configuration
         self.handler = handler
+        self.clock = clock
         self.registry = ConnectionRegistry(maxConnections: configuration.maxConnections,
                                            maxBufferedBodyBytes: configuration.maxBufferedBodyBytes)
     }
@@ -190,19 +196,35 @@ public final class HTTPServer: Sendable {
         await state.acceptors.value
         for fd in state.listenerFDs { Socket.close(fd) }
         for loop in state.loops { loop.cancel(.idle) }
-        let deadline = MonotonicClock.deadline(after: max(drain, 0.001))
-        while registry.openCount > 0, MonotonicClock.now() < deadline {
-            try? await Task.sleep(nanoseconds: 5_000_000)
-        }
-        if registry.openCount > 0 {
+        if await !allClosed(within: drain) {
             for loop in state.loops { loop.cancelAll() }
             registry.cutAll()
-            let grace = MonotonicClock.deadline(after: 1)
-            while registry.openCount > 0, MonotonicClock.now() < grace {
-                try? await Task.sleep(nanoseconds: 5_000_000)
-            }
+            _ = await allClosed(within: 1)
         }
         for loop in state.loops { loop.stop() }
+    }
+
+    /// Waits until every connection has closed (true) or `seconds` have
+    /// passed on the server's clock (false). Closing is polled, the deadline
+    /// is a sleep on the clock, so only the clock decides when time is up.
+    /// `seconds` is kept between a millisecond and about 30 years (NaN counts
+    /// as the millisecond), so no caller's value can trap the conversion.
+    private func allClosed(within seconds: Double) async -> Bool {
+        guard registry.openCount > 0 else { return true }
+        let bounded = seconds > 0.001 ? min(seconds, 1e9) : 0.001
+        let expired = Locked(false)
+        let timer = Task { [clock] in
+            do {
+                try await clock.sleep(for: .seconds(bounded))
+                expired.withLock { $0 = true }
+            } catch {}  // cancelled: every connection closed first
+        }
+        defer { timer.cancel() }
+        while registry.openCount > 0 {
+            if expired.withLock({ $0 }) { return false }
+            try? await Task.sleep(nanoseconds: 5_000_000)
+        }
+        return true
     }
 
     /// Ends accepting without waiting for any loop. On Linux, `shutdown(2)`

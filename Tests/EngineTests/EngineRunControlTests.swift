@@ -5,6 +5,7 @@ import InngestProtocol
 import JSON
 import SQLite
 import Testing
+import TestSupport
 
 /// Batching, singleton, start/finish timeouts, priority and cron jitter, each
 /// through the real engine calling SDK-served functions, with the engine's
@@ -236,14 +237,6 @@ struct EngineRunControlTests {
         try await h.eventually("the jittered run") { tally.count("tick") == 1 }
         await h.stop()
     }
-}
-
-/// A latch a function body waits on until the test opens it.
-final class Gate: @unchecked Sendable {
-    private let lock = NSLock()
-    private var opened = false
-    func open() { lock.lock(); opened = true; lock.unlock() }
-    var isOpen: Bool { lock.lock(); defer { lock.unlock() }; return opened }
 }
 
 /// The order in which function bodies ran.

@@ -1,4 +1,5 @@
 import Engine
+import TestSupport
 import Testing
 
 @Suite("Identifiers and clocks")
@@ -30,23 +31,10 @@ struct IDGeneratorTests {
     @Test func manualClockWakesObserversWhenAdvanced() {
         let clock = ManualClock(startMilliseconds: 0)
         let box = Counter()
-        clock.onAdvance { box.increment() }
+        clock.onAdvance { box.next() }
         clock.advance(bySeconds: 2)
         clock.set(milliseconds: 1000) // never backwards
         #expect(clock.nowMilliseconds() == 2000)
         #expect(box.value == 2)
     }
-}
-
-final class Counter: @unchecked Sendable {
-    private var count = 0
-    private let lock = NSLockLike()
-    func increment() { lock.run { count += 1 } }
-    var value: Int { lock.run { count } }
-}
-
-import Foundation
-struct NSLockLike: Sendable {
-    private let lock = NSLock()
-    func run<T>(_ body: () -> T) -> T { lock.lock(); defer { lock.unlock() }; return body() }
 }

@@ -8,6 +8,8 @@ import TestSupport
     /// Two loops (on Linux two `SO_REUSEPORT` listeners). The listeners stop
     /// before idle connections are closed, so the first connect after the
     /// idle connection was closed is refused outright: no polling, no window.
+    /// The server's clock never moves, so its drain deadline cannot end the
+    /// shutdown: it returns because the last request was answered.
     @Test func shutdownDrainsInFlightClosesIdleAndStopsAccepting() async throws {
         let gate = Gate()
         let started = Gate()
@@ -17,7 +19,7 @@ import TestSupport
                 await gate.wait()
             }
             return HTTPResponse(status: 200, body: Array(request.path.utf8))
-        })
+        }, clock: TestClock())
         try server.start()
         let port = server.port
 
@@ -29,7 +31,6 @@ import TestSupport
         try await busy.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
         await started.wait()
 
-        let begun = ContinuousClock.now
         let stopping = Task { await server.shutdown(drain: 10) }
         #expect(await idle.isClosedByServer())
         for _ in 0..<20 {
@@ -40,7 +41,6 @@ import TestSupport
         #expect(last.text == "/slow")
         #expect(last.headers["Connection"] == "close")
         await stopping.value
-        #expect(ContinuousClock.now - begun < .seconds(10), "shutdown returns within its drain bound")
         #expect(server.openConnections == 0)
     }
 
@@ -49,7 +49,8 @@ import TestSupport
     /// can run. Shutdown must still refuse new connects at once, and reset the
     /// connections the kernel had queued for the loops (never serve them,
     /// never leave them hanging); once the loops are free, the in-flight
-    /// requests are answered and shutdown returns well within its bound.
+    /// requests are answered and shutdown returns (on a clock that never
+    /// moves, so not because its drain deadline passed).
     /// (Elsewhere a listening socket accepts until it is closed, which needs
     /// its loop; `drainingListenerClosesWhatItAcceptsUnserved` covers that.)
     @Test(arguments: [1, 2])
@@ -62,7 +63,7 @@ import TestSupport
                 while !release.withLock({ $0 }) { usleep(1000) }
             }
             return HTTPResponse(status: 200, body: Array(request.path.utf8))
-        })
+        }, clock: TestClock())
         try server.start()
         let port = server.port
         defer { release.withLock { $0 = true } }  // never leave a loop stuck
@@ -87,7 +88,6 @@ import TestSupport
         let inFlight = sent.indices.filter { running.contains($0) }.map { sent[$0] }
         var queued = sent.indices.filter { !running.contains($0) }.map { sent[$0] }
 
-        let begun = ContinuousClock.now
         let stopping = Task { await server.shutdown(drain: 10) }
         // Until shutdown has begun, a connect still completes (and queues);
         // from then on every connect must be refused.
@@ -121,7 +121,6 @@ import TestSupport
         }
         #expect(await idle.isClosedByServer())
         await stopping.value
-        #expect(ContinuousClock.now - begun < .seconds(10), "shutdown returns within its drain bound")
         #expect(server.openConnections == 0)
     }
     #endif
@@ -168,11 +167,12 @@ import TestSupport
     @Test func repeatedShutdownWaitsForTheFirstAndClosesNothingTwice() async throws {
         let gate = Gate()
         let started = Gate()
+        let clock = TestClock()
         let first = HTTPServer(configuration: HTTPServerConfiguration(), handler: ClosureHTTPHandler { _ in
             started.open()
             await gate.wait()
             return HTTPResponse(status: 200)
-        })
+        }, clock: clock)
         try first.start()
         let busy = try await RawConnection(port: first.port)
         try await busy.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
@@ -180,7 +180,10 @@ import TestSupport
         let returned = Locked(0)
         let one = Task { await first.shutdown(drain: 10); returned.withLock { $0 += 1 } }
         let two = Task { await first.shutdown(drain: 10); returned.withLock { $0 += 1 } }
-        try await Task.sleep(nanoseconds: 100_000_000)
+        // The first call is draining (asleep on the clock) and the request is
+        // held, so nothing can end either call until the drain's last instant.
+        try #require(await clock.waitForSleepers(1), "the shutdown never began its drain")
+        clock.advance(by: .milliseconds(9_999))
         #expect(returned.withLock { $0 } == 0, "neither call returns while a request is still in flight")
         gate.open()
         #expect(try await busy.response().status == 200)
@@ -198,21 +201,37 @@ import TestSupport
         }
     }
 
+    /// At the drain deadline the server cuts the connection whose handler
+    /// never finishes, then gives that handler's task its grace second and
+    /// returns: the moments are set by advancing the server's clock.
     @Test func drainDeadlineCutsAHandlerThatNeverFinishes() async throws {
         let gate = Gate()
+        let started = Gate()
+        let clock = TestClock()
         let server = HTTPServer(configuration: HTTPServerConfiguration(), handler: ClosureHTTPHandler { _ in
+            started.open()
             await gate.wait()
             return HTTPResponse(status: 200)
-        })
+        }, clock: clock)
+        defer { gate.open() }
         try server.start()
         let c = try await RawConnection(port: server.port)
         try await c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
-        try await Task.sleep(nanoseconds: 50_000_000)
-        let start = ContinuousClock.now
-        await server.shutdown(drain: 0.2)
-        #expect(ContinuousClock.now - start < .seconds(8))
-        #expect(await c.isClosedByServer())
-        gate.open()
+        await started.wait()
+        let returned = Locked(false)
+        let stopping = Task { await server.shutdown(drain: 0.2); returned.withLock { $0 = true } }
+
+        try #require(await clock.waitForSleepers(1), "the shutdown never began its drain")
+        clock.advance(by: .milliseconds(199))
+        #expect(server.openConnections == 1 && !returned.withLock { $0 }, "cut before the drain deadline")
+        clock.advance(by: .milliseconds(1))
+        #expect(await c.isClosedByServer(), "the connection is cut at the deadline")
+        // The handler is still held, so its task never ends: shutdown waits
+        // out the grace second and returns anyway.
+        try #require(await clock.waitForSleepers(1), "no grace period after the cut")
+        #expect(!returned.withLock { $0 })
+        clock.advance(by: .seconds(1))
+        await stopping.value
     }
 
     enum ConnectOutcome: Equatable {

@@ -1,5 +1,6 @@
 import Testing
 @testable import HTTP
+import TestSupport
 
 @Suite struct SocketHTTPClientTests {
     private func url(_ server: HTTPServer, _ path: String) -> String { "http://127.0.0.1:\(server.port)\(path)" }

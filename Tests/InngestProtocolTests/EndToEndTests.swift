@@ -12,13 +12,6 @@ import TestSupport
 @Suite struct EndToEndTests {
     static let key = try! SigningKey(parsing: "signkey-test-5f78c33274e43fa9de5659265c1d917e")
 
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var n = 0
-        @discardableResult func next() -> Int { lock.withLock { n += 1; return n } }
-        var value: Int { lock.withLock { n } }
-    }
-
     struct Order: Codable, Sendable, Equatable { var id: String; var total: Int }
 
     static func functions(flaky: Counter, flakyFunction: Counter, sideEffects: Counter) -> [InngestFunction] {

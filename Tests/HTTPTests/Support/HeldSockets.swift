@@ -1,31 +1,5 @@
 import Foundation
 
-/// A one-shot signal between a test and a handler: `wait()` suspends until
-/// `open()`; opening first makes waits return at once.
-final class Gate: @unchecked Sendable {
-    private let lock = NSLock()
-    private var opened = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    func open() {
-        lock.lock()
-        opened = true
-        let w = waiters
-        waiters = []
-        lock.unlock()
-        for c in w { c.resume() }
-    }
-
-    func wait() async {
-        await withCheckedContinuation { c in
-            lock.lock()
-            if opened { lock.unlock(); c.resume(); return }
-            waiters.append(c)
-            lock.unlock()
-        }
-    }
-}
-
 /// Sockets bound to `port` on this machine that some process still holds
 /// open (Linux: /proc/net/tcp*, entries with an inode). A server socket
 /// whose descriptor leaked stays listed (in CLOSE_WAIT); closed ones drop
