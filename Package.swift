@@ -98,6 +98,9 @@ let package = Package(
         // bench/engine/run.sh: end-to-end latency, throughput and file growth of the embedded engine.
         .executableTarget(name: "EngineBench", dependencies: ["Engine", "InngestProtocol", "HTTP", "JSON", "SQLite"],
                           path: "bench/engine/EngineBench"),
+        // bench/timeouts/run.sh: how late each timeout fires, against Task.sleep for the same time.
+        .executableTarget(name: "TimeoutBench", dependencies: ["HTTP", "Subprocess"],
+                          path: "bench/timeouts/TimeoutBench"),
         // Fixtures are read from the source tree (#filePath), not bundled.
         .testTarget(name: "FunctionsTests", dependencies: ["Support", "Functions", "Engine", "InngestProtocol", "JSON", "HTTP", "SQLite", "Ops", "Subprocess", "TestSupport"],
                     exclude: ["Fixtures"]),

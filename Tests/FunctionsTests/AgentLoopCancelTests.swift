@@ -59,11 +59,9 @@ extension ExternalTools.AgentLoopTests {
         let chain = try await EngineChain(fx.harness)
         let started = await fx.cli(["loop", "start", fx.project, "--max-retries", "1"], engine: chain.engine.baseURL)
         let loopId = started.out.trimmingCharacters(in: .whitespacesAndNewlines)
-        let began = Date()
         // plan, test-writer, implement, review, judge, plan, complete, retro.
         let runs = try await chain.settled(expected: 8)
         await chain.stop()
-        #expect(Date().timeIntervalSince(began) < 30)
         #expect(runs.allSatisfy { $0.status == "Completed" }, "\(runs)")
         #expect(runs.first { $0.function == "agent-loop-judge" }?.output?["status"] == "failed")
         let story = try #require(try fx.store.story(loopId, "ADD-1"))

@@ -67,14 +67,15 @@ import TestSupport
         }
     }
 
-    @Test func slowServerTimesOut() async throws {
+    /// The server holds the request until the test ends, so only the
+    /// client's timeout can end the call (how late it fires is measured by
+    /// bench/timeouts, not asserted here).
+    @Test(.timeLimit(.minutes(1))) func slowServerTimesOut() async throws {
         let gate = Gate()
         try await withServer(handler: { _ in await gate.wait(); return HTTPResponse(status: 200) }) { server in
-            let start = ContinuousClock.now
             await #expect(throws: HTTPClientError.timedOut) {
                 _ = try await SocketHTTPClient().send(HTTPClientRequest(method: "GET", url: url(server, "/"), timeout: 0.2))
             }
-            #expect(ContinuousClock.now - start < .seconds(8))
             gate.open()
         }
     }

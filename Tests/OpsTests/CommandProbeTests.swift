@@ -75,11 +75,10 @@ import Testing
     @Test func hungCommandIsKilledAtItsTimeout() async throws {
         let tools = try FakeTools()
         try tools.add("kubectl", "exec sleep 20")
-        let start = Date()
         let status = await check(.kubernetes(namespace: "joelclaw", pod: "redis-0"), tools: tools, timeout: 0.4)
+        // A sleep that ran out would exit 0 and leave the pod "up".
         #expect(status.state == .down)
-        #expect(status.detail.contains("0.4s"))
-        #expect(Date().timeIntervalSince(start) < 8, "killed at its timeout, not after the 20 s sleep")
+        #expect(status.detail == "no answer within 0.4s")
     }
 
     @Test func remoteMachineCommandsGoThroughItsPrefix() async throws {

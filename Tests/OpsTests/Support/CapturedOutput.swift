@@ -34,15 +34,13 @@ struct CLIHarness {
         var code: ExitCode
         var stdout: String
         var stderr: String
-        var seconds: Double
     }
 
     func run(_ arguments: [String]) async -> Outcome {
         let out = CapturedOutput(terminal: terminal), err = CapturedOutput(terminal: terminal)
         let context = CLIContext(environment: environment, stdout: out, stderr: err, http: SocketHTTPClient(),
                                  commands: ProcessCommandRunner(environment: environment), workingDirectory: workingDirectory)
-        let start = Date()
         let code = await Joelclaw.main(arguments, context: context)
-        return Outcome(code: code, stdout: out.text, stderr: err.text, seconds: Date().timeIntervalSince(start))
+        return Outcome(code: code, stdout: out.text, stderr: err.text)
     }
 }
