@@ -7,16 +7,19 @@
 // system-library targets. Imports only point down this list:
 //
 //   CSQLite, CCrypto   system libraries
+//   CLinux             Linux calls Glibc leaves out (epoll, accept4, the spawn's fork/exec)
 //   CTLS               OpenSSL's libssl: https for the socket client on Linux
 //                      (Apple platforms use URLSession, so no libcurl anywhere)
+//   Support            the structured logger, log levels, RFC 3339 timestamps, a lock box
+//                      and deadlines: what every module may use
 //   JSON, Hashing      JSON value/reader/writer/RFC 8785; SHA-1/SHA-256/HMAC, FNV-1a
 //   HTTP               HTTP/1.1 server on POSIX sockets and an HTTP client
-//                      (request/response values shared by both), the JSON-lines logger
-//                      and RFC 3339 timestamps; knows nothing of Inngest
+//                      (request/response values shared by both); knows nothing of Inngest
 //   SQLite             a small Swift wrapper over libsqlite3
 //   InngestProtocol    the Inngest SDK: wire types, signing, step runtime, and the
 //                      serve handler, a pure function HTTPRequest -> HTTPResponse
 //   Engine             the embedded Inngest-compatible engine
+//   Monitoring         the worker's runtime metrics (/metrics) and its /health self-report
 //   Subprocess         runs external programs: own process group, timeouts and
 //                      cancellation kill the whole group, and programs die with the worker
 //   Ops                inventory, health checks, infra rendering/apply, the joelclaw
