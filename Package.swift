@@ -117,7 +117,7 @@ let package = Package(
         .executableTarget(name: "ConsoleBrowserHarness", dependencies: ["Console", "Engine", "InngestProtocol", "HTTP", "JSON", "Ops", "Monitoring"],
                           path: "Tests/ConsoleBrowserHarness"),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "Engine", "InngestProtocol", "HTTP", "JSON", "Ops", "Subprocess",
-                                                        "Functions", "LoopConsole"]),
+                                                        "Functions", "LoopConsole", "TestSupport"]),
         // The interop app's functions and scenarios: run by InteropTests on the embedded engine and
         // by bench/interop/sdk-app against a real Inngest server (its Sources link here).
         .target(name: "InteropScenarios", dependencies: ["InngestProtocol", "HTTP", "JSON"], path: "Tests/InteropScenarios"),

@@ -4,6 +4,7 @@ import HTTP
 import InngestProtocol
 import JSON
 import Testing
+import TestSupport
 
 /// The console against a real signed engine and worker.
 @Suite("Console handler", .serialized)
@@ -55,7 +56,7 @@ struct ConsoleHandlerTests {
                                                                               ("data", #"{"who":"<script>alert(1)</script>"}"#)])
         #expect(sent == 303 && headers["Location"]?.hasPrefix("/console/runs") == true)
         var runID = ""
-        try await h.eventually("the run completes") {
+        try await waitUntil("the run completes") {
             let (_, rows, _) = await h.request("GET", "/console/runs?fragment=rows&since=1h")
             guard rows.contains("Completed"), let r = rows.range(of: "data-run=\"") else { return false }
             runID = String(rows[r.upperBound...].prefix { $0 != "\"" })
@@ -78,7 +79,7 @@ struct ConsoleHandlerTests {
         try await h.signIn()
         let eventID = try await h.inngest.send(InngestEvent(name: "console/sleep"))[0]
         var runID = ""
-        try await h.eventually("the run sleeps") {
+        try await waitUntil("the run sleeps") {
             let (_, page, _) = await h.request("GET", "/console/events/\(eventID)")
             guard let r = page.range(of: "data-run=\"") else { return false }
             runID = String(page[r.upperBound...].prefix { $0 != "\"" })

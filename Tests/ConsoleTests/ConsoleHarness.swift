@@ -77,15 +77,6 @@ final class ConsoleHarness: @unchecked Sendable {
         guard let range = page.range(of: "name=\"csrf\" value=\"") else { throw ConsoleTestError("no csrf field") }
         csrf = String(page[range.upperBound...].prefix { $0 != "\"" })
     }
-
-    func eventually(_ what: String, timeout: Double = 15, _ condition: () async throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if (try? await condition()) == true { return }
-            try await Task.sleep(nanoseconds: 20_000_000)
-        }
-        throw ConsoleTestError("timed out waiting for \(what)")
-    }
 }
 
 struct ConsoleTestError: Error, CustomStringConvertible {

@@ -3,6 +3,7 @@ import Foundation
 import InngestProtocol
 import JSON
 import Testing
+import TestSupport
 
 /// The runs page's reading for a server without `GET /v1/runs` (the open-source
 /// Inngest server): the runs of recent events, through the same REST client, here
@@ -12,9 +13,9 @@ struct RunsFromEventsTests {
     @Test func recentEventsRunsAreListedNamedBySlugAndFiltered() async throws {
         let h = try await ConsoleHarness(functions: [ConsoleHandlerTests.steps, ConsoleHandlerTests.sleeper])
         let done = try await h.inngest.send(InngestEvent(name: "console/steps", data: ["who": "<b>ada</b>"]))[0]
-        try await h.eventually("the steps run completes") { h.engine.runs(forEvent: done).first?["status"] == "Completed" }
+        try await waitUntil("the steps run completes") { h.engine.runs(forEvent: done).first?["status"] == "Completed" }
         let sleeping = try await h.inngest.send(InngestEvent(name: "console/sleep"))[0]
-        try await h.eventually("the sleeper sleeps") { h.engine.runs(forEvent: sleeping).first?["status"] == "Running" }
+        try await waitUntil("the sleeper sleeps") { h.engine.runs(forEvent: sleeping).first?["status"] == "Running" }
         let reader = RunsFromEvents(api: h.console.sources.api, appID: "console-test")
 
         let all = try await reader.page(RunsPage.Filter(), fromMilliseconds: nil)

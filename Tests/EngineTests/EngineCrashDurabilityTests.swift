@@ -3,6 +3,7 @@ import HTTP
 import JSON
 import SQLite
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -37,11 +38,7 @@ struct EngineCrashDurabilityTests {
         // Kill once half the events are in and first steps are memoised, usually while events are
         // still arriving: the harness holds each run at s2 until the test opens the gate, so no
         // run can finish first, however slowly a loaded machine takes the events.
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            if acknowledged.count >= 30, ((try? Self.memoisedSteps(databasePath))?.count ?? 0) >= 20 { break }
-            try await Task.sleep(nanoseconds: 5_000_000)
-        }
+        _ = await eventually { try acknowledged.count >= 30 && Self.memoisedSteps(databasePath).count >= 20 }
         kill(process.processIdentifier, SIGKILL)
         await process.exited()
         _ = await sender.value
@@ -59,9 +56,8 @@ struct EngineCrashDurabilityTests {
         // Same ports: the functions registered in the database point at the worker's address.
         (process, enginePort, workerPort) = try await Self.launch(binary, databasePath, stepLog, enginePort, workerPort)
         defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
-        let finishDeadline = Date().addingTimeInterval(60)
         var pending = acknowledged.all
-        while !pending.isEmpty, Date() < finishDeadline {
+        _ = await eventually(timeout: 60, every: 0.02) {
             var still: [(String, String)] = []
             for (id, key) in pending {
                 let response = try? await client.send(HTTPClientRequest(method: "GET", url: base + "/v1/events/\(id)/runs"))
@@ -70,7 +66,7 @@ struct EngineCrashDurabilityTests {
                 else { #expect(runs[0]["output"] == .string("\(key):s3")) }
             }
             pending = still
-            if !pending.isEmpty { try await Task.sleep(nanoseconds: 20_000_000) }
+            return pending.isEmpty
         }
         #expect(pending.isEmpty, "acknowledged events without a completed run: \(pending.map(\.1))")
 

@@ -4,6 +4,7 @@ import HTTP
 import InngestProtocol
 import JSON
 import Testing
+import TestSupport
 
 @Suite("Engine end to end: flow control and signing", .serialized)
 struct EngineFlowControlTests {
@@ -54,11 +55,11 @@ struct EngineFlowControlTests {
         let h = try await EngineHarness.start(functions: [fn], manualClock: true)
         var ids: [String] = []
         for _ in 0..<3 { ids.append(try await h.send("fc/paced")) }
-        try await h.eventually("two runs within the limit") { tally.count("run") == 2 }
+        try await waitUntil("two runs within the limit") { tally.count("run") == 2 }
         try await h.settle()
         #expect(tally.count("run") == 2)
         h.clock?.advance(bySeconds: 30)
-        try await h.eventually("third run after its slot") { tally.count("run") == 3 }
+        try await waitUntil("third run after its slot") { tally.count("run") == 3 }
         for id in ids { _ = try await h.finishedRuns(forEvent: id) }
         await h.stop()
     }
@@ -111,14 +112,7 @@ struct EngineFlowControlTests {
         let other = EmbeddedEngine(configuration: config, client: h.client)
         try other.start()
         let ids = try await other.send([IncomingEvent(name: "fc/mismatch")])
-        let deadline = Date().addingTimeInterval(15)
-        var status = ""
-        while Date() < deadline {
-            status = other.runs(forEvent: ids[0]).first?["status"]?.stringValue ?? ""
-            if status == "Failed" { break }
-            try await Task.sleep(nanoseconds: 10_000_000)
-        }
-        #expect(status == "Failed")
+        #expect(await eventually { other.runs(forEvent: ids[0]).first?["status"] == "Failed" }, "\(other.runs(forEvent: ids[0]))")
         let error = other.runs(forEvent: ids[0]).first?["error"]?.serialized() ?? ""
         #expect(error.lowercased().contains("signature") || error.contains("Unauthorized"), "\(error)")
         await other.stop()

@@ -3,6 +3,7 @@ import Foundation
 import InngestProtocol
 import JSON
 import Testing
+import TestSupport
 
 @Suite("Engine end to end: waits, invoke, cancel, concurrency, cron", .serialized)
 struct EngineFlowTests {
@@ -92,7 +93,7 @@ struct EngineFlowTests {
         let h = try await EngineHarness.start(functions: [fn], manualClock: true)
         let keep = try await h.send("test/job", ["job": "keep"])
         let drop = try await h.send("test/job", ["job": "drop"])
-        try await h.eventually("both started") { tally.count("start") == 2 }
+        try await waitUntil("both started") { tally.count("start") == 2 }
         try await h.awaitQueued("sleep", count: 2)
         try await h.send("test/job.cancel", ["job": "drop"])
         let dropped = try await h.finishedRuns(forEvent: drop)
@@ -156,12 +157,12 @@ struct EngineFlowTests {
         try await h.settle()
         #expect(tally.count("tick") == 0)
         h.clock?.advance(bySeconds: 5 * 60)
-        try await h.eventually("first tick") { tally.count("tick") == 1 }
+        try await waitUntil("first tick") { tally.count("tick") == 1 }
         h.clock?.advance(bySeconds: 5 * 60)
-        try await h.eventually("second tick") { tally.count("tick") == 2 }
+        try await waitUntil("second tick") { tally.count("tick") == 2 }
         // A long outage yields one catch-up tick, not one per missed slot.
         h.clock?.advance(bySeconds: 3 * 3600)
-        try await h.eventually("catch-up tick") { tally.count("tick") == 3 }
+        try await waitUntil("catch-up tick") { tally.count("tick") == 3 }
         try await h.settle()
         #expect(tally.count("tick") == 3)
         await h.stop()

@@ -4,6 +4,7 @@ import HTTP
 import InngestProtocol
 import JSON
 import SQLite
+import TestSupport
 
 /// An embedded engine and a worker serving real Inngest functions, both on
 /// loopback sockets bound to free ports, wired together exactly as in
@@ -85,30 +86,13 @@ final class EngineHarness: @unchecked Sendable {
     }
 
     /// Polls until the event has started `count` runs and all of them finished; returns them.
-    func finishedRuns(forEvent id: String, count: Int = 1, timeout: Double = 15) async throws -> [JSON] {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+    func finishedRuns(forEvent id: String, count: Int = 1, timeout: Double = 20) async throws -> [JSON] {
+        let finished = await firstValue(timeout: timeout) { () -> [JSON]? in
             let runs = engine.runs(forEvent: id)
-            if runs.count >= count, runs.allSatisfy({ $0["status"]?.stringValue != "Running" }) { return runs }
-            try await Task.sleep(nanoseconds: 5_000_000)
+            return runs.count >= count && runs.allSatisfy({ $0["status"]?.stringValue != "Running" }) ? runs : nil
         }
-        throw HarnessError("event \(id): runs did not finish in \(timeout)s: \(engine.runs(forEvent: id))")
-    }
-
-    /// Polls until `condition` holds.
-    /// A probe that throws (e.g. a read racing a commit) counts as "not yet".
-    func eventually(timeout: Double = 15, _ what: String, _ condition: () throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        var lastError: (any Error)?
-        while Date() < deadline {
-            do {
-                if try condition() { return }
-            } catch {
-                lastError = error
-            }
-            try await Task.sleep(nanoseconds: 5_000_000)
-        }
-        throw HarnessError("timed out waiting for \(what)" + (lastError.map { " (last error: \($0))" } ?? ""))
+        guard let finished else { throw HarnessError("event \(id): runs did not finish in \(timeout)s: \(engine.runs(forEvent: id))") }
+        return finished
     }
 
     /// A read-only connection to the engine's file for probes (never changes journal mode).
@@ -134,19 +118,19 @@ final class EngineHarness: @unchecked Sendable {
 
     /// Waits until `count` queue items of `kind` exist.
     func awaitQueued(_ kind: String, count: Int = 1) async throws {
-        try await eventually("\(count) \(kind) item(s) queued") { try queued(kind) >= count }
+        try await waitUntil("\(count) \(kind) item(s) queued") { try queued(kind) >= count }
     }
 
     /// Waits until the engine is idle (nothing due at the clock's time, nothing in flight):
     /// with a manual clock, what has not happened by then will not happen until time moves,
     /// so "nothing happened" is asserted after this instead of after a sleep.
     func settle() async throws {
-        try await eventually("the engine to settle") { engine.activity?.isIdle == true }
+        try await waitUntil("the engine to settle") { engine.activity?.isIdle == true }
     }
 
     /// Waits until `count` calls are parked for a concurrency slot.
     func awaitParkedCalls(_ count: Int) async throws {
-        try await eventually("\(count) call(s) waiting for a concurrency slot") { engine.activity?.waitingForConcurrency == count }
+        try await waitUntil("\(count) call(s) waiting for a concurrency slot") { engine.activity?.waitingForConcurrency == count }
     }
 
     /// Issues a raw request against the engine API.

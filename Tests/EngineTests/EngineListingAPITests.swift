@@ -4,6 +4,7 @@ import HTTP
 import InngestProtocol
 import JSON
 import Testing
+import TestSupport
 
 /// The read side a console uses (event and run pages, counts, traces, re-run),
 /// against a signed engine, as the worker runs it by default.
@@ -186,7 +187,7 @@ struct EngineListingAPITests {
         #expect(rerunStatus == 200)
         let newID = try #require(rerun["data"]?["run_id"]?.stringValue)
         #expect(newID != runID)
-        try await h.eventually("the re-run sleeps") { try h.queued("sleep") >= 1 }
+        try await waitUntil("the re-run sleeps") { try h.queued("sleep") >= 1 }
         let (_, fresh) = try await get(h, "/v1/runs/\(newID)")
         #expect(fresh["data"]?["status"] == "Running" && fresh["data"]?["event_id"]?.stringValue == event)
         let (unknown, _) = try await get(h, "/v1/runs/nope/rerun", method: "POST")

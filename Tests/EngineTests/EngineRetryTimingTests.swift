@@ -5,6 +5,7 @@ import InngestProtocol
 import JSON
 import SQLite
 import Testing
+import TestSupport
 
 /// The default retry schedule, end to end: an SDK-served step that fails is
 /// retried on the Inngest server's timetable (15 s, then 30 s, … each plus up
@@ -23,11 +24,11 @@ struct EngineRetryTimingTests {
         let h = try await EngineHarness.start(functions: [fn], manualClock: true) { $0.settings.retryBaseMilliseconds = nil }
         let id = try await h.send("rt/flaky")
         for (attempt, table) in [(1, 15_000 as Int64), (2, 30_000)] {
-            try await h.eventually("retry \(attempt) queued") { try h.queuedRetries(attempt: attempt) == 1 }
+            try await waitUntil("retry \(attempt) queued") { try h.queuedRetries(attempt: attempt) == 1 }
             let delay = try retryDue(h, attempt: attempt) - (h.clock?.nowMilliseconds() ?? 0)
             #expect(delay >= table && delay < table + 30_000, "retry \(attempt) due in \(delay) ms")
             h.clock?.advance(byMilliseconds: delay)
-            try await h.eventually("attempt \(attempt + 1) made") { tally.count("try") == attempt + 1 }
+            try await waitUntil("attempt \(attempt + 1) made") { tally.count("try") == attempt + 1 }
         }
         let runs = try await h.finishedRuns(forEvent: id)
         #expect(runs[0]["output"] == "recovered")

@@ -60,7 +60,7 @@ struct EngineRunControlTests {
         #expect(try await h.finishedRuns(forEvent: other)[0]["status"] == "Completed")
         // The key is free again once its run ended.
         let later = try await h.send("rc/solo", ["k": "a"])
-        try await h.eventually("a new run for the freed key") { h.engine.runs(forEvent: later).count == 1 }
+        try await waitUntil("a new run for the freed key") { h.engine.runs(forEvent: later).count == 1 }
         try await h.engine.prune()
         #expect(try h.probe().queryOne("SELECT count(*) FROM singletons")?.int(0) == 1, "pruning keeps only the running key")
         await h.stop()
@@ -114,7 +114,7 @@ struct EngineRunControlTests {
         }
         let h = try await EngineHarness.start(functions: [fn], manualClock: true)
         let blocker = try await h.send("rc/narrow", ["block": true])
-        try await h.eventually("the blocker's call holds the only slot") { h.engine.activity?.inFlight == 1 }
+        try await waitUntil("the blocker's call holds the only slot") { h.engine.activity?.inFlight == 1 }
         let starved = try await h.send("rc/narrow")
         try await h.awaitParkedCalls(1) // its call waits for the slot
         h.clock?.advance(bySeconds: 6)
@@ -202,7 +202,7 @@ struct EngineRunControlTests {
         }
         let h = try await EngineHarness.start(functions: [fn])
         let blocker = try await h.send("rc/slot", ["name": "blocker"])
-        try await h.eventually("the blocker holds the slot") { order.entries == ["blocker"] }
+        try await waitUntil("the blocker holds the slot") { order.entries == ["blocker"] }
         let standard = try await h.send("rc/slot", ["name": "standard"])
         let enterprise = try await h.send("rc/slot", ["name": "enterprise", "tier": "enterprise"])
         try await h.awaitParkedCalls(2) // both calls reach the full slot and wait there
@@ -234,7 +234,7 @@ struct EngineRunControlTests {
         try await h.settle()
         #expect(tally.count("tick") == 0)
         h.clock?.advance(bySeconds: 30) // past any jitter up to 30 s
-        try await h.eventually("the jittered run") { tally.count("tick") == 1 }
+        try await waitUntil("the jittered run") { tally.count("tick") == 1 }
         await h.stop()
     }
 }

@@ -4,6 +4,7 @@ import HTTP
 import InngestProtocol
 import JSON
 import Testing
+import TestSupport
 
 /// `step.waitForSignal` end to end on the embedded engine: real functions in
 /// a worker on loopback, signals sent through the SDK's client to
@@ -24,7 +25,7 @@ struct EngineSignalTests {
 
     static func runID(_ h: EngineHarness, event: String) async throws -> String {
         var id: String?
-        try await h.eventually("a run for event \(event)") {
+        try await waitUntil("a run for event \(event)") {
             id = h.engine.runs(forEvent: event).first?["run_id"]?.stringValue
             return id != nil
         }

@@ -3,6 +3,7 @@ import Foundation
 import InngestProtocol
 import JSON
 import Testing
+import TestSupport
 
 @Suite("Engine end to end: step kinds", .serialized)
 struct EngineStepKindTests {
@@ -66,7 +67,7 @@ struct EngineStepKindTests {
         #expect(runs[0]["status"] == "Failed")
         #expect(runs[0]["error"]?["message"]?.stringValue?.contains("no point retrying") == true)
         #expect(tally.count("explode") == 1)
-        try await h.eventually("onFailure handler ran") { tally.count("onFailure") == 1 }
+        try await waitUntil("onFailure handler ran") { tally.count("onFailure") == 1 }
         await h.stop()
     }
 
@@ -113,7 +114,7 @@ struct EngineStepKindTests {
         }
         let h = try await EngineHarness.start(functions: [fn], manualClock: true)
         let id = try await h.send("test/nap")
-        try await h.eventually("first step ran") { tally.count("before") == 1 }
+        try await waitUntil("first step ran") { tally.count("before") == 1 }
         try await h.awaitQueued("sleep")
         #expect(tally.count("after") == 0)
         #expect(h.engine.runs(forEvent: id).first?["status"] == "Running")

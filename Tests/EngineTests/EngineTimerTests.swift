@@ -4,6 +4,7 @@ import HTTP
 import InngestProtocol
 import JSON
 import Testing
+import TestSupport
 
 @Suite("Engine end to end: timers, Retry-After, restarts", .serialized)
 struct EngineTimerTests {
@@ -18,8 +19,8 @@ struct EngineTimerTests {
         }
         let h = try await EngineHarness.start(functions: [fn], manualClock: true)
         let id = try await h.send("tm/patient")
-        try await h.eventually("first attempt") { tally.count("try") == 1 }
-        try await h.eventually("retry scheduled") { try h.queuedRetries(attempt: 1) == 1 }
+        try await waitUntil("first attempt") { tally.count("try") == 1 }
+        try await waitUntil("retry scheduled") { try h.queuedRetries(attempt: 1) == 1 }
         h.clock?.advance(bySeconds: 60) // the 10 ms test backoff has long passed, Retry-After has not
         try await h.settle()
         #expect(tally.count("try") == 1)
@@ -77,9 +78,8 @@ struct EngineTimerTests {
         config.clock = clock
         let restarted = EmbeddedEngine(configuration: config, client: h.client)
         try restarted.start()
-        let deadline = Date().addingTimeInterval(15)
-        while Date() < deadline, restarted.runs(forEvent: id).first?["status"] != "Completed" || tally.count("cron") < 1 {
-            try await Task.sleep(nanoseconds: 10_000_000)
+        try await waitUntil("the slept run and the catch-up tick") {
+            restarted.runs(forEvent: id).first?["status"] == "Completed" && tally.count("cron") >= 1
         }
         #expect(restarted.runs(forEvent: id).first?["output"] == "woke")
         #expect(tally.count("before") == 1 && tally.count("after") == 1)

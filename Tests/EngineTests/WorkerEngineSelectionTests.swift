@@ -104,13 +104,11 @@ struct WorkerEngineSelectionTests {
         #expect(send.status == 200)
         let eventID = try #require((try JSON(parsing: send.body))["ids"]?[0]?.stringValue)
         var run: JSON = .null
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
+        _ = await eventually(every: 0.02) {
             let reply = try await client.send(HTTPClientRequest(method: "GET", url: base + "/v1/events/\(eventID)/runs",
                                                                 headers: ["Authorization": "Bearer \(bearer)"]))
             run = (try JSON(parsing: reply.body))["data"]?[0] ?? .null
-            if let status = run["status"]?.stringValue, status != "Running" { break }
-            try await Task.sleep(nanoseconds: 20_000_000)
+            return run["status"] != nil && run["status"] != "Running"
         }
         #expect(run["status"] == "Completed", "\(run)")
         #expect(run["output"]?["written"] == true)

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Testing
+import TestSupport
 @testable import Functions
 #if canImport(Glibc)
 import Glibc
@@ -11,15 +12,6 @@ import Darwin
 extension ExternalTools.AgentLoopTests {
     /// True while a process with this id exists (and is not a zombie we could reap).
     static func alive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 }
-
-    static func waitFor(_ seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            try await Task.sleep(nanoseconds: 20_000_000)
-        }
-        return try condition()
-    }
 
     static func pids(_ path: String) -> [Int32] {
         ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int32($0) }
@@ -32,14 +24,14 @@ extension ExternalTools.AgentLoopTests {
         let chain = try await EngineChain(fx.harness)
         let started = await fx.cli(["loop", "start", fx.project], engine: chain.engine.baseURL)
         let loopId = started.out.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(try await Self.waitFor(30) { Self.pids(pidFile).count == 2 }, "the stand-in agent never started")
+        #expect(await eventually(timeout: 30) { Self.pids(pidFile).count == 2 }, "the stand-in agent never started")
         let pids = Self.pids(pidFile)
         #expect(pids.allSatisfy(Self.alive))
 
         let cancelled = await fx.cli(["loop", "cancel", loopId, "testing cancel"], engine: chain.engine.baseURL)
         #expect(cancelled.code == .success, "\(cancelled.err)")
-        // The agent and its child (the whole group) are gone within seconds.
-        #expect(try await Self.waitFor(8) { !pids.contains(where: Self.alive) }, "still running: \(pids.filter(Self.alive))")
+        // The agent and its child (the whole group) are gone.
+        #expect(await eventually { !pids.contains(where: Self.alive) }, "still running: \(pids.filter(Self.alive))")
 
         let runs = try await chain.settled(expected: 2)
         await chain.stop()

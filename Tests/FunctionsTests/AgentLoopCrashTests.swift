@@ -37,7 +37,7 @@ extension ExternalTools.AgentLoopTests {
         let started = await fx.cli(["loop", "start", fx.project], engine: "http://127.0.0.1:\(enginePort)", eventKey: keys["eventKey"]?.stringValue)
         let loopId = started.out.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(started.code == .success, "\(started.err)")
-        #expect(try await Self.waitFor(30) { !Self.pids(dir.file("impl.pids")).isEmpty }, "implement never started")
+        #expect(await eventually(timeout: 30) { !Self.pids(dir.file("impl.pids")).isEmpty }, "implement never started")
         kill(first, SIGKILL)
         var status: Int32 = 0
         waitpid(first, &status, 0)
@@ -45,7 +45,7 @@ extension ExternalTools.AgentLoopTests {
         let (second, _) = try await Self.startWorker(worker, arguments, env, log: dir.file("worker-2.log"))
         defer { kill(second, SIGKILL); var s: Int32 = 0; waitpid(second, &s, 0) }
         let store = LoopStateStore(database: try FunctionsDatabase(path: dir.file("worker-state/functions.sqlite")))
-        let finished = try await Self.waitFor(60) { ["merged", "completed", "merge-failed"].contains(try store.loop(loopId)?.status ?? "") }
+        let finished = await eventually(timeout: 60) { ["merged", "completed", "merge-failed"].contains(try store.loop(loopId)?.status ?? "") }
         let state = try store.loop(loopId)
         let workerLog = (try? dir.read("worker-2.log").suffix(3000)) ?? ""
         #expect(finished, "loop status \(String(describing: state))\n\(workerLog)")
@@ -82,7 +82,7 @@ extension ExternalTools.AgentLoopTests {
         try process.run()
         let marker = "using the embedded Inngest engine at http://127.0.0.1:"
         var port: Int?
-        _ = try await waitFor(20) {
+        _ = await eventually {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             guard let range = text.range(of: marker) else { return false }
             port = Int(text[range.upperBound...].prefix { $0.isNumber })

@@ -125,13 +125,13 @@ extension ExternalTools.EngineEndToEndTests {
     /// have finished (the debounce is stored asynchronously, so one jump may
     /// come before it), then returns them.
     static func syncRuns(_ chain: EngineChain, clock: ManualClock, count: Int) async throws -> [EngineChain.Run] {
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
+        let finished = await firstValue(timeout: 60, every: 0.05) { () throws -> [EngineChain.Run]? in
             let runs = try chain.runs().filter { $0.function == "system/content-sync" }
             if runs.count >= count, runs.allSatisfy({ $0.status != "Running" }) { return runs }
             clock.advance(bySeconds: 50)
-            try await Task.sleep(nanoseconds: 50_000_000)
+            return nil
         }
+        if let finished { return finished }
         throw DriverError("content-sync runs did not finish: \(try chain.runs())")
     }
 }

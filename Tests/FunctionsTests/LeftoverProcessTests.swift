@@ -13,13 +13,11 @@ extension ExternalTools {
             let earlier = ProcessGroupRecord(directory: dir.file("earlier"))
             let download = Task { try await ProcessCommandRunner(groupRecord: earlier).run(Command(["sleep", "60"], timeout: 120)) }
             defer { download.cancel() }
-            var line = ""
-            let deadline = Date().addingTimeInterval(10)
-            while line.isEmpty, Date() < deadline {
+            let line = await firstValue { () -> String? in
                 let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.file("earlier"))) ?? []
-                line = files.first.flatMap { try? String(contentsOfFile: dir.file("earlier/" + $0), encoding: .utf8) } ?? ""
-                if line.isEmpty { try await Task.sleep(nanoseconds: 10_000_000) }
-            }
+                let line = files.first.flatMap { try? String(contentsOfFile: dir.file("earlier/" + $0), encoding: .utf8) } ?? ""
+                return line.isEmpty ? nil : line
+            } ?? ""
             let pgid = try #require(line.split(separator: " ").first.flatMap { Int32($0) }, "the download was never recorded")
 
             _ = try FunctionsHarness { c, harnessDir in

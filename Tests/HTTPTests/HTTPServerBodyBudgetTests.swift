@@ -14,17 +14,6 @@ import TestSupport
         return c
     }
 
-    struct NeverHappened: Error {}
-
-    /// Polls `condition` (the server's accounting, updated on its own loop) for up to 10 s.
-    static func waitUntil(_ condition: () -> Bool) async throws {
-        for _ in 0..<1000 {
-            if condition() { return }
-            try await Task.sleep(nanoseconds: 10_000_000)
-        }
-        throw NeverHappened()
-    }
-
     static func head(_ length: Int) -> String { "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: \(length)\r\n\r\n" }
 
     @Test func bodiesPastTheTotalAre503AndTheBudgetComesBack() async throws {
@@ -32,7 +21,7 @@ import TestSupport
             // Holds 800 of the 1000 bytes while its body trickles in.
             let slow = try await RawConnection(port: server.port)
             try await slow.send(Self.head(800) + "x")
-            try await Self.waitUntil { server.heldBodyBytes == 800 }
+            try await waitUntil("800 body bytes held") { server.heldBodyBytes == 800 }
             // 300 more would pass the total: refused before its body is read.
             let second = try await RawConnection(port: server.port)
             try await second.send(Self.head(300) + "y")
@@ -41,20 +30,20 @@ import TestSupport
             // 200 still fit.
             let small = try await RawConnection(port: server.port)
             try await small.send(Self.head(200) + "z")
-            try await Self.waitUntil { server.heldBodyBytes == 1000 }
+            try await waitUntil("1000 body bytes held") { server.heldBodyBytes == 1000 }
             try await small.send(String(repeating: "z", count: 199))
             #expect(try await small.response(forMethod: "POST").status == 200)
-            try await Self.waitUntil { server.heldBodyBytes == 800 }
+            try await waitUntil("800 body bytes held") { server.heldBodyBytes == 800 }
             // The slow body completes; afterwards its 800 bytes are free again.
             try await slow.send(String(repeating: "x", count: 799))
             #expect(try await slow.response(forMethod: "POST").status == 200)
-            try await Self.waitUntil { server.heldBodyBytes == 0 }
+            try await waitUntil("0 body bytes held") { server.heldBodyBytes == 0 }
             let third = try await RawConnection(port: server.port)
             try await third.send(Self.head(900) + "w")
-            try await Self.waitUntil { server.heldBodyBytes == 900 }
+            try await waitUntil("900 body bytes held") { server.heldBodyBytes == 900 }
             try await third.send(String(repeating: "w", count: 899))
             #expect(try await third.response(forMethod: "POST").status == 200)
-            try await Self.waitUntil { server.heldBodyBytes == 0 }
+            try await waitUntil("0 body bytes held") { server.heldBodyBytes == 0 }
         }
     }
 

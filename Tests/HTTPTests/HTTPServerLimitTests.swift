@@ -84,7 +84,7 @@ import TestSupport
             try await c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(try await c.response().status == 200)
             #expect(await c.isClosedByServer(timeout: 5))
-            try await waitUntil { server.openConnections == 0 }
+            try await waitUntil("every connection closed") { server.openConnections == 0 }
         }
     }
 
@@ -103,7 +103,7 @@ import TestSupport
             #expect(r.status == 503)
             #expect(await extra.isClosedByServer())
             held.removeAll()  // closing frees slots
-            try await waitUntil { server.openConnections == 0 }
+            try await waitUntil("every connection closed") { server.openConnections == 0 }
             let again = try await RawConnection(port: server.port)
             try await again.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(try await again.response().status == 200)
@@ -120,21 +120,9 @@ import TestSupport
                 try? await c.send(bad)
                 #expect(await c.isClosedByServer())
             }
-            try await waitUntil { server.openConnections == 0 }
+            try await waitUntil("every connection closed") { server.openConnections == 0 }
         }
         // Listener and every accepted socket released: nothing on the port is held.
-        try await waitUntil { (heldSocketCount(localPort: port) ?? 0) == 0 }
-    }
-}
-
-/// Polls `condition` every 10 ms for up to `timeout` seconds.
-func waitUntil(timeout: Double = 5, _ condition: () -> Bool) async throws {
-    let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
-    while !condition() {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("condition not met within \(timeout) s")
-            return
-        }
-        try await Task.sleep(nanoseconds: 10_000_000)
+        try await waitUntil("no socket held on the port") { (heldSocketCount(localPort: port) ?? 0) == 0 }
     }
 }

@@ -47,7 +47,7 @@ import TestSupport
                 return all
             }
             #expect(Set(paths) == Set((0..<40).map { "/c\($0)" }))
-            try await waitUntil { server.openConnections <= 4 }
+            try await waitUntil("at most 4 connections open") { server.openConnections <= 4 }
         }
     }
 
@@ -86,7 +86,7 @@ import TestSupport
         try await withServer(config, handler: echoHandler) { server in
             let client = SocketHTTPClient()
             #expect(try await client.send(HTTPClientRequest(method: "POST", url: url(server, "/1"), body: [1])).status == 200)
-            try await waitUntil { server.openConnections == 0 }  // the server dropped the pooled connection
+            try await waitUntil("every connection closed") { server.openConnections == 0 }  // the server dropped the pooled connection
             #expect(try await client.send(HTTPClientRequest(method: "POST", url: url(server, "/2"), body: [2])).body == [2])
         }
     }

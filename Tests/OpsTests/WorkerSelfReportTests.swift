@@ -28,11 +28,10 @@ import TestSupport
         }
 
         // The sync with the embedded engine happens in the background after start.
-        var health = try JSON(parsing: try await get("/health"))
-        let deadline = Date().addingTimeInterval(20)
-        while health["lastSync"] == .null, Date() < deadline {
-            try await Task.sleep(nanoseconds: 50_000_000)
+        var health: JSON = .null
+        _ = await eventually(every: 0.05) {
             health = try JSON(parsing: try await get("/health"))
+            return health["lastSync"] != .null
         }
         #expect((health["functionCount"]?.intValue ?? 0) > 0)
         #expect(health["lastSync"]?["ok"] == true, "\(health)")
@@ -46,17 +45,13 @@ import TestSupport
         let sent = await CLIHarness(environment: ["INNGEST_BASE_URL": engineURL, "INNGEST_EVENT_KEY": eventKey]).run(
             ["send", "system/log.written", "--data", #"{"action":"probe","tool":"ops-test","detail":"self-report"}"#])
         #expect(sent.code == .success, "\(sent.stderr)")
-        let logged = Date().addingTimeInterval(20)
-        while !(dir.contents("system-log.jsonl") ?? "").contains("self-report"), Date() < logged {
-            try await Task.sleep(nanoseconds: 50_000_000)
-        }
+        _ = await eventually(every: 0.05) { (dir.contents("system-log.jsonl") ?? "").contains("self-report") }
         #expect(dir.contents("system-log.jsonl")?.contains(#""tool":"ops-test""#) == true)
 
-        var metrics = try await get("/metrics")
-        let counted = Date().addingTimeInterval(10)
-        while !metrics.contains(#"joelclaw_function_results_total{function="system-logger",outcome="completed"} 1"#), Date() < counted {
-            try await Task.sleep(nanoseconds: 50_000_000)
+        var metrics = ""
+        _ = await eventually(every: 0.05) {
             metrics = try await get("/metrics")
+            return metrics.contains(#"joelclaw_function_results_total{function="system-logger",outcome="completed"} 1"#)
         }
         #expect(metrics.contains(#"joelclaw_function_results_total{function="system-logger",outcome="completed"} 1"#))
         #expect(metrics.contains(#"joelclaw_step_duration_seconds_count{function="system-logger"}"#))

@@ -16,11 +16,8 @@ import TestSupport
         parent.arguments = ["sh", "-c", "echo $$ > \(marker).tmp && mv \(marker).tmp \(marker) && exec sleep 60"]
         try parent.run()
 
-        var sleeper: Int32?
-        let deadline = Date().addingTimeInterval(20)
-        while sleeper == nil, Date() < deadline {
-            sleeper = (try? String(contentsOfFile: marker, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-            if sleeper == nil { try await Task.sleep(nanoseconds: 20_000_000) }
+        let sleeper = await firstValue {
+            (try? String(contentsOfFile: marker, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         }
         let pid = try #require(sleeper, "the harness never started its program")
         #expect(isRunning(pid))
@@ -84,16 +81,14 @@ import TestSupport
         defer { victim.cancel(); bystander.cancel() }
 
         // Both groups are written down under this process's own file.
-        var lines: [[UInt64]] = []
-        let deadline = Date().addingTimeInterval(10)
-        while lines.count < 2, Date() < deadline {
+        let lines = await firstValue { () -> [[UInt64]]? in
             let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.file("groups"))) ?? []
-            lines = files.filter { $0.hasSuffix(".groups") }.flatMap { name in
+            let lines = files.filter { $0.hasSuffix(".groups") }.flatMap { name in
                 ((try? String(contentsOfFile: dir.file("groups/" + name), encoding: .utf8)) ?? "")
                     .split(separator: "\n").map { $0.split(separator: " ").compactMap { UInt64($0) } }
             }
-            if lines.count < 2 { try await Task.sleep(nanoseconds: 10_000_000) }
-        }
+            return lines.count >= 2 ? lines : nil
+        } ?? []
         try #require(lines.count == 2 && lines.allSatisfy { $0.count == 2 })
         #expect(ProcessGroupRecord(directory: dir.file("groups")).endLeftovers().isEmpty, "a live worker's groups are not touched")
 

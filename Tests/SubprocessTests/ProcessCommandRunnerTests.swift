@@ -23,14 +23,10 @@ import TestSupport
                                dir.file("seen")], timeout: 20)
         command.outputFile = dir.file("tool.out")
         let run = Task { try await runner.run(command) }
-        var text = ""
-        for _ in 0..<400 where !text.contains("oops") {
-            text = dir.contents("tool.out") ?? ""
-            try await Task.sleep(nanoseconds: 10_000_000)
-        }
-        #expect(text.contains("first") && text.contains("oops"), "streamed while running: \(text)")
+        #expect(await eventually { (dir.contents("tool.out") ?? "").contains("oops") }, "nothing streamed while running")
+        #expect(dir.contents("tool.out")?.contains("first") == true)
         try dir.write("seen", "")
-        for _ in 0..<400 where !(dir.contents("tool.out") ?? "").contains("second") { try await Task.sleep(nanoseconds: 10_000_000) }
+        _ = await eventually { (dir.contents("tool.out") ?? "").contains("second") }
         run.cancel()
         await #expect(throws: CommandError.self) { try await run.value }
         #expect(dir.contents("tool.out") == "first\noops\nsecond\n")
@@ -162,12 +158,9 @@ import TestSupport
     }
 }
 
-/// Waits (polling, up to `seconds`) until `pid` is no longer running; false
-/// if it still is. The bound only keeps a failing test from hanging.
-func hasEnded(_ pid: Int32, within seconds: Double = 10) async -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while isRunning(pid), Date() < deadline { try? await Task.sleep(nanoseconds: 10_000_000) }
-    return !isRunning(pid)
+/// True once `pid` is no longer running (see `eventually`).
+func hasEnded(_ pid: Int32) async -> Bool {
+    await eventually { !isRunning(pid) }
 }
 
 /// True while `pid` exists and is not a zombie (an orphan killed here may stay

@@ -79,12 +79,7 @@ public final class TestClock: Clock, Sendable {
 
     /// Waits (in real time, up to `timeout` seconds) until at least `count`
     /// sleeps are waiting on the clock; false if they never came.
-    public func waitForSleepers(_ count: Int = 1, timeout: Double = 30) async -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while sleeperCount < count {
-            guard Date() < deadline else { return false }
-            try? await Task.sleep(nanoseconds: 2_000_000)
-        }
-        return true
+    public func waitForSleepers(_ count: Int = 1, timeout: Double = 20) async -> Bool {
+        await eventually(timeout: timeout) { sleeperCount >= count }
     }
 }

@@ -83,16 +83,18 @@ public final class WorkerProcess: @unchecked Sendable {
     }
 
     /// Waits for a log line with `msg` == `message`.
-    public func waitForLog(_ message: String, timeout: Double = 10) async throws -> JSON {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if let line = logLines.first(where: { $0["msg"]?.stringValue == message }) { return line }
-            if !process.isRunning, logLines.first(where: { $0["msg"]?.stringValue == message }) == nil {
-                throw Failure(description: "worker exited (\(process.terminationStatus)) before logging \(message): \(stderr)")
-            }
-            try await Task.sleep(nanoseconds: 10_000_000)
+    public func waitForLog(_ message: String, timeout: Double = 20) async throws -> JSON {
+        enum Outcome { case logged(JSON), exited }
+        let outcome = await firstValue(timeout: timeout) { () -> Outcome? in
+            let running = process.isRunning  // read first: a line logged just before the exit still counts
+            if let line = logLines.first(where: { $0["msg"]?.stringValue == message }) { return .logged(line) }
+            return running ? nil : .exited
         }
-        throw Failure(description: "no \(message) log within \(timeout) s: \(stderr)")
+        switch outcome {
+        case .logged(let line): return line
+        case .exited: throw Failure(description: "worker exited (\(process.terminationStatus)) before logging \(message): \(stderr)")
+        case nil: throw Failure(description: "no \(message) log within \(timeout) s: \(stderr)")
+        }
     }
 
     /// The port the worker logged at start.
@@ -105,11 +107,9 @@ public final class WorkerProcess: @unchecked Sendable {
     public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
     /// Waits for the process to exit and returns its status.
-    public func exitStatus(timeout: Double = 10) async throws -> Int32 {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning {
-            guard Date() < deadline else { throw Failure(description: "worker still running after \(timeout) s") }
-            try await Task.sleep(nanoseconds: 10_000_000)
+    public func exitStatus(timeout: Double = 20) async throws -> Int32 {
+        guard await eventually(timeout: timeout, { !process.isRunning }) else {
+            throw Failure(description: "worker still running after \(timeout) s")
         }
         return process.terminationStatus
     }

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import TestSupport
 import HTTP
 import InngestProtocol
 import JSON
@@ -68,18 +69,15 @@ final class EngineChain: @unchecked Sendable {
 
     /// Waits until `expected` runs exist and none is still running.
     func settled(expected: Int, timeout: Double = 90) async throws -> [Run] {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        let settled = await firstValue(timeout: timeout, every: 0.02) { () async throws -> [Run]? in
             let all = try runs()
-            if all.count >= expected, all.allSatisfy({ $0.status != "Running" }) {
-                // A little longer, in case a last event is still on its way to a run.
-                try await Task.sleep(nanoseconds: 300_000_000)
-                let again = try runs()
-                if again.count == all.count, again.allSatisfy({ $0.status != "Running" }) { return again }
-                continue
-            }
-            try await Task.sleep(nanoseconds: 20_000_000)
+            guard all.count >= expected, all.allSatisfy({ $0.status != "Running" }) else { return nil }
+            // A little longer, in case a last event is still on its way to a run.
+            try await Task.sleep(nanoseconds: 300_000_000)
+            let again = try runs()
+            return again.count == all.count && again.allSatisfy({ $0.status != "Running" }) ? again : nil
         }
+        if let settled { return settled }
         throw DriverError("runs did not settle within \(timeout)s: \(try runs().map { "\($0.function):\($0.status)" })")
     }
 }
