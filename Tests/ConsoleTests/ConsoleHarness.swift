@@ -5,6 +5,7 @@ import HTTP
 import InngestProtocol
 import JSON
 import Ops
+import TestSupport
 
 /// A signed embedded engine, a worker serving `functions` on loopback, and a
 /// console reading the engine through the SDK's REST client, as the worker
@@ -16,14 +17,14 @@ final class ConsoleHarness: @unchecked Sendable {
     let worker: HTTPServer
     let inngest: Inngest
     let console: ConsoleHandler
-    let directory: URL
+    /// Holds the engine's database, removed when the harness is released.
+    let scratch: TemporaryDirectory
     var cookie: String?
     var csrf = ""
 
     init(functions: [InngestFunction], checkServices: (@Sendable () async throws -> StatusReport)? = nil) async throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("console-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var config = EmbeddedEngineConfiguration(databasePath: directory.appendingPathComponent("engine.sqlite").path)
+        scratch = try TemporaryDirectory("console")
+        var config = EmbeddedEngineConfiguration(databasePath: scratch.file("engine.sqlite"))
         config.port = 0
         config.synchronous = .normal
         config.signingKey = Self.key
@@ -50,7 +51,6 @@ final class ConsoleHarness: @unchecked Sendable {
     func stop() async {
         await engine.stop()
         await worker.shutdown(drain: 1)
-        try? FileManager.default.removeItem(at: directory)
     }
 
     /// One request to the console, with the session cookie once signed in.
@@ -70,16 +70,12 @@ final class ConsoleHarness: @unchecked Sendable {
     func signIn() async throws {
         let (status, _, headers) = await request("POST", "/console/login", form: [("key", Self.key)])
         guard status == 303, let setCookie = headers["Set-Cookie"], let value = setCookie.split(separator: ";").first?.split(separator: "=", maxSplits: 1).last else {
-            throw ConsoleTestError("sign-in failed: \(status)")
+            throw TestFailure("sign-in failed: \(status)")
         }
         cookie = String(value)
         let (_, page, _) = await request("GET", "/console/functions")
-        guard let range = page.range(of: "name=\"csrf\" value=\"") else { throw ConsoleTestError("no csrf field") }
+        guard let range = page.range(of: "name=\"csrf\" value=\"") else { throw TestFailure("no csrf field") }
         csrf = String(page[range.upperBound...].prefix { $0 != "\"" })
     }
 }
 
-struct ConsoleTestError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
-}

@@ -5,6 +5,7 @@ import HTTP
 import InngestProtocol
 import LoopConsole
 import Testing
+import TestSupport
 
 /// The Loops page over a real loop state store: loops written by the agent
 /// loop's own store into a SQLite file, read back through the reader the
@@ -31,9 +32,8 @@ import Testing
     }
 
     @Test func loopsWrittenToTheStoreShowWithStoriesAttemptsToolsAndOutcomes() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("console-loops-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let scratch = try TemporaryDirectory("console-loops")
+        let dir = scratch.path
         let path = dir + "/functions.sqlite"
         let store = LoopStateStore(database: try FunctionsDatabase(path: path))
         let t0 = Date(timeIntervalSince1970: 1_767_225_600)
@@ -75,9 +75,8 @@ import Testing
     }
 
     @Test func aMissingStoreIsNoLoopsAndAnUnreadableOneIsSaidSo() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("console-loops-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let scratch = try TemporaryDirectory("console-loops")
+        let dir = scratch.path
 
         let missing = ConsoleLoopReader(databasePath: dir + "/none.sqlite")
         #expect(try missing.read().isEmpty)

@@ -4,6 +4,7 @@ import HTTP
 import Ops
 import Subprocess
 import Testing
+import TestSupport
 
 @Suite("Console: services watch and console-token", .serialized)
 struct ConsoleServicesAndTokenTests {
@@ -46,7 +47,7 @@ struct ConsoleServicesAndTokenTests {
         _ = await watch.current(check: check, now: -5_000)
         #expect(script.checks == 3)
         let failing = ServiceWatch()
-        let (_, problem, _) = await failing.current(check: { throw ConsoleTestError("inventory unreadable") }, now: Int64.min)
+        let (_, problem, _) = await failing.current(check: { throw TestFailure("inventory unreadable") }, now: Int64.min)
         #expect(problem?.contains("inventory unreadable") == true)
     }
 

@@ -16,8 +16,8 @@ import Darwin
 struct EngineCrashDurabilityTests {
     @Test func sigkillMidRunLosesNoAcknowledgedEventAndRepeatsNoMemoisedStep() async throws {
         let binary = try #require(Self.harnessBinary(), "EngineCrashHarness not built (swift build --build-tests builds it)")
-        let (databasePath, cleanup) = temporaryDatabasePath("crash.sqlite")
-        defer { cleanup() }
+        let scratch = try TemporaryDirectory("enginetests")
+        let databasePath = scratch.file("crash.sqlite")
         let stepLog = (databasePath as NSString).deletingLastPathComponent + "/steps.log"
         let client = SocketHTTPClient()
 

@@ -16,7 +16,8 @@ final class EngineHarness: @unchecked Sendable {
     let inngest: Inngest
     let clock: ManualClock?
     let databasePath: String
-    let cleanup: @Sendable () -> Void
+    /// Holds the database's directory, removed when the harness is released.
+    let scratch: TemporaryDirectory
     let client: any HTTPClient
     /// Counts the calls the worker received (`"POST"`).
     let workerCalls: Tally
@@ -24,8 +25,8 @@ final class EngineHarness: @unchecked Sendable {
     static func start(appId: String = "test-app", functions: [InngestFunction], manualClock: Bool = false,
                       databasePath: String? = nil, sdkSigningKey: String? = nil,
                       configure: (inout EmbeddedEngineConfiguration) -> Void = { _ in }) async throws -> EngineHarness {
-        let temp = temporaryDatabasePath("engine.sqlite")
-        let path = databasePath ?? temp.path
+        let scratch = try TemporaryDirectory("enginetests")
+        let path = databasePath ?? scratch.file("engine.sqlite")
         var config = EmbeddedEngineConfiguration(databasePath: path)
         config.port = 0
         config.synchronous = .normal
@@ -57,17 +58,17 @@ final class EngineHarness: @unchecked Sendable {
         try worker.start()
         _ = try await inngest.register(serveURL: "http://127.0.0.1:\(worker.port)/api/inngest")
         return EngineHarness(engine: engine, worker: worker, inngest: inngest, clock: clock, databasePath: path,
-                             cleanup: temp.cleanup, client: client, workerCalls: calls)
+                             scratch: scratch, client: client, workerCalls: calls)
     }
 
     private init(engine: EmbeddedEngine, worker: HTTPServer, inngest: Inngest, clock: ManualClock?, databasePath: String,
-                 cleanup: @escaping @Sendable () -> Void, client: any HTTPClient, workerCalls: Tally) {
+                 scratch: TemporaryDirectory, client: any HTTPClient, workerCalls: Tally) {
         self.engine = engine
         self.worker = worker
         self.inngest = inngest
         self.clock = clock
         self.databasePath = databasePath
-        self.cleanup = cleanup
+        self.scratch = scratch
         self.client = client
         self.workerCalls = workerCalls
     }
@@ -75,7 +76,6 @@ final class EngineHarness: @unchecked Sendable {
     func stop() async {
         await engine.stop()
         await worker.shutdown(drain: 1)
-        cleanup()
     }
 
     /// Sends one event through the engine's HTTP API (as any client would); returns its id.
@@ -91,7 +91,7 @@ final class EngineHarness: @unchecked Sendable {
             let runs = engine.runs(forEvent: id)
             return runs.count >= count && runs.allSatisfy({ $0["status"]?.stringValue != "Running" }) ? runs : nil
         }
-        guard let finished else { throw HarnessError("event \(id): runs did not finish in \(timeout)s: \(engine.runs(forEvent: id))") }
+        guard let finished else { throw TestFailure("event \(id): runs did not finish in \(timeout)s: \(engine.runs(forEvent: id))") }
         return finished
     }
 
@@ -138,11 +138,6 @@ final class EngineHarness: @unchecked Sendable {
         let response = try await client.send(HTTPClientRequest(method: method, url: engine.baseURL + path, headers: headers, body: body))
         return (response.status, (try? JSON(parsing: response.body)) ?? .null)
     }
-}
-
-struct HarnessError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
 }
 
 struct SilentLogSink: InngestLogSink {

@@ -5,18 +5,13 @@ import Glibc
 import Darwin
 #endif
 import Testing
+import TestSupport
 @testable import Engine
 import InngestProtocol
 
 /// The key file's promises: created once with 0600, read back unchanged, and
 /// refused (with the fix in the message) when it is shared, linked or damaged.
 @Suite struct EngineKeysTests {
-    static func scratch() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("engine-keys-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
     @Test func generatedKeysParseAsInngestKeysAndDiffer() throws {
         let a = EngineKeys.generate(), b = EngineKeys.generate()
         #expect(a != b)
@@ -25,8 +20,8 @@ import InngestProtocol
     }
 
     @Test func createsOnceWith0600AndReadsBack() throws {
-        let dir = try Self.scratch()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let scratch = try TemporaryDirectory("engine-keys")
+        let dir = scratch.path
         let path = dir + "/state/engine-keys.json"
         let first = try EngineKeys.loadOrCreate(path: path)
         let second = try EngineKeys.loadOrCreate(path: path)
@@ -49,16 +44,16 @@ import InngestProtocol
         ("\u{0}\u{1}garbage", "must hold"),
     ])
     func damagedFilesAreRefused(_ content: String, _ expected: String) throws {
-        let dir = try Self.scratch()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let scratch = try TemporaryDirectory("engine-keys")
+        let dir = scratch.path
         let path = dir + "/engine-keys.json"
         #expect(FileManager.default.createFile(atPath: path, contents: Data(content.utf8), attributes: [.posixPermissions: 0o600]))
         #expect { try EngineKeys.load(path: path) } throws: { "\($0)".contains(expected) }
     }
 
     @Test func aFileOthersCanReadIsRefused() throws {
-        let dir = try Self.scratch()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let scratch = try TemporaryDirectory("engine-keys")
+        let dir = scratch.path
         let path = dir + "/engine-keys.json"
         _ = try EngineKeys.loadOrCreate(path: path)
         chmod(path, 0o640)
@@ -66,8 +61,8 @@ import InngestProtocol
     }
 
     @Test func aSymbolicLinkIsRefused() throws {
-        let dir = try Self.scratch()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let scratch = try TemporaryDirectory("engine-keys")
+        let dir = scratch.path
         _ = try EngineKeys.loadOrCreate(path: dir + "/real.json")
         try FileManager.default.createSymbolicLink(atPath: dir + "/engine-keys.json", withDestinationPath: dir + "/real.json")
         #expect(throws: EngineKeysError.self) { try EngineKeys.load(path: dir + "/engine-keys.json") }

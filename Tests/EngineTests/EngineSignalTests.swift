@@ -131,7 +131,7 @@ struct EngineSignalTests {
         #expect(try await second.inngest.sendSignal("durable", data: "after restart") != nil)
         #expect(try await second.finishedRuns(forEvent: event)[0]["output"] == ["signal": "durable", "data": "after restart"])
         await second.stop()
-        first.cleanup()
+        withExtendedLifetime(first) {}  // the first harness holds the database's directory
     }
 
     @Test func signalsNeedTheSigningKeyLikeTheRestOfV1() async throws {

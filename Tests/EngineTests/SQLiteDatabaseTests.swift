@@ -1,20 +1,14 @@
 import Foundation
 import SQLite
 import Testing
+import TestSupport
 
 /// A fresh database file in a private temporary directory, removed afterwards.
-func temporaryDatabasePath(_ name: String = "test.sqlite") -> (path: String, cleanup: @Sendable () -> Void) {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("enginetests-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    let path = dir.appendingPathComponent(name).path
-    return (path, { try? FileManager.default.removeItem(at: dir) })
-}
-
 @Suite("SQLite wrapper")
 struct SQLiteDatabaseTests {
     @Test func opensFileInWALModeWithForeignKeys() throws {
-        let (path, cleanup) = temporaryDatabasePath()
-        defer { cleanup() }
+        let scratch = try TemporaryDirectory("enginetests")
+        let path = scratch.file("test.sqlite")
         let db = try SQLiteDatabase(path: path)
         #expect(try db.queryOne("PRAGMA journal_mode")?.string(0) == "wal")
         #expect(try db.queryOne("PRAGMA foreign_keys")?.int(0) == 1)
@@ -120,8 +114,8 @@ struct SQLiteDatabaseTests {
     }
 
     @Test func dataSurvivesReopeningTheFile() throws {
-        let (path, cleanup) = temporaryDatabasePath()
-        defer { cleanup() }
+        let scratch = try TemporaryDirectory("enginetests")
+        let path = scratch.file("test.sqlite")
         do {
             let db = try SQLiteDatabase(path: path)
             try db.execute("CREATE TABLE t (v TEXT)")

@@ -1,13 +1,14 @@
 import Foundation
 import SQLite
 import Testing
+import TestSupport
 
 /// `synchronous = full` promises that a commit survives power loss; on Apple
 /// platforms that takes `fullfsync` as well (a plain fsync stops at the drive's cache).
 @Suite struct SQLiteFullFsyncTests {
     @Test func fullSynchronousTurnsOnFullFsyncWhereItMatters() throws {
-        let (path, cleanup) = temporaryDatabasePath()
-        defer { cleanup() }
+        let scratch = try TemporaryDirectory("enginetests")
+        let path = scratch.file("test.sqlite")
         let durable = try SQLiteDatabase(path: path)
         #expect(try durable.queryOne("PRAGMA synchronous")?.int(0) == 2)
         var relaxed = SQLiteDatabase.Options()

@@ -3,11 +3,6 @@ import JSON
 import Testing
 import TestSupport
 @testable import Functions
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 extension ExternalTools.AgentLoopTests {
     /// The real `worker` executable with its embedded engine, killed with
@@ -16,7 +11,6 @@ extension ExternalTools.AgentLoopTests {
     /// is committed twice.
     @Test func killingTheWorkerMidImplementThenRestartingFinishesTheLoopWithoutDuplicateCommits() async throws {
         try Tools.require("python3", install: "apt-get install python3")
-        let worker = try #require(Self.workerBinary(), "worker not built (swift build --build-tests builds it)")
         let fx = try await AgentLoopFixture()
         let dir = fx.harness.dir
         try fx.writePRD(stories: [("ADD-1", "add"), ("MUL-1", "mul")])
@@ -32,22 +26,20 @@ extension ExternalTools.AgentLoopTests {
                    "XDG_CONFIG_HOME": dir.file("home/.config"), "XDG_STATE_HOME": dir.file("home/.state"), "TMPDIR": dir.file("tmp")]
         let arguments = ["--port", "0", "--engine-address", "127.0.0.1:0", "--engine-db", dir.file("engine.sqlite")]
 
-        let (first, enginePort) = try await Self.startWorker(worker, arguments, env, log: dir.file("worker-1.log"))
+        let (first, enginePort) = try await Self.startWorker(arguments, env)
         let keys = try JSON(parsing: try dir.read("engine-keys.json"))
         let started = await fx.cli(["loop", "start", fx.project], engine: "http://127.0.0.1:\(enginePort)", eventKey: keys["eventKey"]?.stringValue)
         let loopId = started.out.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(started.code == .success, "\(started.err)")
         #expect(await eventually(timeout: 30) { !Self.pids(dir.file("impl.pids")).isEmpty }, "implement never started")
-        kill(first, SIGKILL)
-        var status: Int32 = 0
-        waitpid(first, &status, 0)
+        first.killAndWait()
 
-        let (second, _) = try await Self.startWorker(worker, arguments, env, log: dir.file("worker-2.log"))
-        defer { kill(second, SIGKILL); var s: Int32 = 0; waitpid(second, &s, 0) }
+        let (second, _) = try await Self.startWorker(arguments, env)
+        defer { second.killAndWait() }
         let store = LoopStateStore(database: try FunctionsDatabase(path: dir.file("worker-state/functions.sqlite")))
         let finished = await eventually(timeout: 60) { ["merged", "completed", "merge-failed"].contains(try store.loop(loopId)?.status ?? "") }
         let state = try store.loop(loopId)
-        let workerLog = (try? dir.read("worker-2.log").suffix(3000)) ?? ""
+        let workerLog = second.stderr.suffix(3000)
         #expect(finished, "loop status \(String(describing: state))\n\(workerLog)")
         #expect(try store.loop(loopId)?.status == "merged")
         #expect(try store.stories(loopId).map(\.status) == [.passed, .passed])
@@ -59,39 +51,15 @@ extension ExternalTools.AgentLoopTests {
         await fx.stop()
     }
 
-    static func workerBinary() -> String? {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        var candidates = [Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("worker").path,
-                          Bundle.main.bundleURL.appendingPathComponent("worker").path]
-        candidates.append(root.appendingPathComponent(".build/debug/worker").path)
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    /// Starts the worker with its log in a file (never a pipe nobody drains)
-    /// and returns its pid and the embedded engine's port.
-    static func startWorker(_ binary: String, _ arguments: [String], _ environment: [String: String], log: String) async throws -> (pid_t, Int) {
+    /// Starts the worker and returns it with its embedded engine's port once it has synced.
+    static func startWorker(_ arguments: [String], _ environment: [String: String]) async throws -> (WorkerProcess, Int) {
         try FileManager.default.createDirectory(atPath: environment["TMPDIR"]!, withIntermediateDirectories: true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.environment = ChildEnvironment.make(environment)
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.standardError = handle
-        process.standardOutput = handle
-        try process.run()
-        let marker = "using the embedded Inngest engine at http://127.0.0.1:"
-        var port: Int?
-        _ = await eventually {
-            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            guard let range = text.range(of: marker) else { return false }
-            port = Int(text[range.upperBound...].prefix { $0.isNumber })
-            return port != nil && text.contains("synced")
+        let worker = try WorkerProcess(arguments: arguments, environment: environment, inngestDev: nil)
+        let log = try await worker.waitForText("synced")
+        guard let port = worker.embeddedEnginePort else {
+            worker.killAndWait()
+            throw TestFailure("the worker did not start its engine: \(log)")
         }
-        guard let port else {
-            kill(process.processIdentifier, SIGKILL)
-            throw DriverError("the worker did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
-        }
-        return (process.processIdentifier, port)
+        return (worker, port)
     }
 }

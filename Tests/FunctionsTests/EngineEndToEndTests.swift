@@ -132,6 +132,6 @@ extension ExternalTools.EngineEndToEndTests {
             return nil
         }
         if let finished { return finished }
-        throw DriverError("content-sync runs did not finish: \(try chain.runs())")
+        throw TestFailure("content-sync runs did not finish: \(try chain.runs())")
     }
 }

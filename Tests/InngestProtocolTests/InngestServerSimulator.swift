@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import HTTP
 import JSON
 @testable import InngestProtocol
@@ -42,7 +43,6 @@ final class InngestServerSimulator: @unchecked Sendable {
         case failed(JSON)
     }
 
-    struct Failure: Error, CustomStringConvertible { let description: String }
 
     private struct Run {
         var event: JSON
@@ -65,7 +65,7 @@ final class InngestServerSimulator: @unchecked Sendable {
                 note("\(function): completed")
                 return .completed(body)
             case 206:
-                guard case .array(let ops) = body, !ops.isEmpty else { throw Failure(description: "empty or non-array 206") }
+                guard case .array(let ops) = body, !ops.isEmpty else { throw TestFailure("empty or non-array 206") }
                 let planned = ops.filter { $0["op"] == "StepPlanned" }
                 try await apply(ops.filter { $0["op"] != "StepPlanned" }, headers: headers, run: &run, function: function,
                                 maxAttempts: maxAttempts)
@@ -82,10 +82,10 @@ final class InngestServerSimulator: @unchecked Sendable {
                 }
                 return .failed(body)
             default:
-                throw Failure(description: "unexpected status \(status): \(body.serialized())")
+                throw TestFailure("unexpected status \(status): \(body.serialized())")
             }
         }
-        throw Failure(description: "function did not finish in 200 calls")
+        throw TestFailure("function did not finish in 200 calls")
     }
 
     /// Targeted calls for planned steps, all at once; each must answer with exactly its own step.
@@ -114,7 +114,7 @@ final class InngestServerSimulator: @unchecked Sendable {
         }
         for (id, status, headers, body) in results.sorted(by: { $0.0 < $1.0 }) {
             guard status == 206, case .array(let ops) = body, ops.count == 1, ops[0]["id"] == .string(id) else {
-                throw Failure(description: "targeted call for \(id) answered \(status) \(body.serialized())")
+                throw TestFailure("targeted call for \(id) answered \(status) \(body.serialized())")
             }
             try await apply(ops, headers: headers, run: &run, function: function, maxAttempts: maxAttempts)
         }
@@ -122,7 +122,7 @@ final class InngestServerSimulator: @unchecked Sendable {
 
     private func apply(_ ops: [JSON], headers: HTTPHeaders, run: inout Run, function: String, maxAttempts: Int) async throws {
         for op in ops {
-            guard let id = op["id"]?.stringValue, let kind = op["op"]?.stringValue else { throw Failure(description: "op without id") }
+            guard let id = op["id"]?.stringValue, let kind = op["op"]?.stringValue else { throw TestFailure("op without id") }
             let name = op["name"]?.stringValue ?? id
             switch kind {
             case "StepRun":
@@ -155,7 +155,7 @@ final class InngestServerSimulator: @unchecked Sendable {
                 case .failed(let error): run.steps[id] = ["error": error]
                 }
             default:
-                throw Failure(description: "unexpected op \(kind)")
+                throw TestFailure("unexpected op \(kind)")
             }
             run.stack.append(id)
         }
@@ -171,11 +171,11 @@ final class InngestServerSimulator: @unchecked Sendable {
         if let key { headers.set("X-Inngest-Signature", RequestSignature.sign(body: body, key: key, timestamp: now)) }
         let url = "\(serveURL)?fnId=\(function)&stepId=\(stepId)"
         let response = try await client.send(HTTPClientRequest(method: "POST", url: url, headers: headers, body: body, timeout: 10))
-        guard response.headers["X-Inngest-SDK"] == SDKIdentity.header else { throw Failure(description: "response without X-Inngest-SDK") }
+        guard response.headers["X-Inngest-SDK"] == SDKIdentity.header else { throw TestFailure("response without X-Inngest-SDK") }
         if let key {
             guard let signature = response.headers["X-Inngest-Signature"],
                   case .success = RequestSignature.verify(header: signature, body: response.body, keys: [key], now: now) else {
-                throw Failure(description: "response signature missing or invalid")
+                throw TestFailure("response signature missing or invalid")
             }
         }
         return (response.status, response.headers, (try? JSON(parsing: response.body)) ?? .null)

@@ -13,13 +13,13 @@ public func eventually(timeout: Double = 20, every interval: Double = 0.005,
     await poll(timeout: timeout, every: interval) { try await condition() ? true : nil }.value ?? false
 }
 
-/// Waits until `condition` holds, or throws `NeverHappened` naming `what`
+/// Waits until `condition` holds, or throws a `TestFailure` naming `what`
 /// (and the condition's last error, if it threw).
 public func waitUntil(_ what: String, timeout: Double = 20, every interval: Double = 0.005,
                       _ condition: () async throws -> Bool) async throws {
     let outcome = await poll(timeout: timeout, every: interval) { try await condition() ? true : nil }
     guard outcome.value == nil else { return }
-    throw NeverHappened(description: "timed out after \(timeout) s waiting for \(what)"
+    throw TestFailure("timed out after \(timeout) s waiting for \(what)"
                         + (outcome.lastError.map { " (last error: \($0))" } ?? ""))
 }
 
@@ -29,9 +29,6 @@ public func firstValue<T>(timeout: Double = 20, every interval: Double = 0.005,
     await poll(timeout: timeout, every: interval, probe).value
 }
 
-public struct NeverHappened: Error, CustomStringConvertible {
-    public let description: String
-}
 
 private func poll<T>(timeout: Double, every interval: Double,
                      _ probe: () async throws -> T?) async -> (value: T?, lastError: (any Error)?) {

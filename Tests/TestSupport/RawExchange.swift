@@ -13,9 +13,6 @@ import Darwin
 /// loops, and not Swift's cooperative pool, which a blocked read would starve),
 /// so the bytes on the wire are exactly the ones given.
 public enum RawExchange {
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
-    }
 
     public static func status(port: Int, sending bytes: [UInt8], timeout: Double = 10) async throws -> (status: Int, body: [UInt8]) {
         try await withCheckedThrowingContinuation { continuation in
@@ -43,7 +40,7 @@ public enum RawExchange {
         #else
         let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
-        guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw TestFailure("socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var wait = timeval(tv_sec: Int(timeout), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
@@ -59,7 +56,7 @@ public enum RawExchange {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw Failure(description: "connect: \(String(cString: strerror(errno)))") }
+        guard connected == 0 else { throw TestFailure("connect: \(String(cString: strerror(errno)))") }
         var sent = 0
         while sent < bytes.count {
             #if canImport(Glibc)
@@ -79,7 +76,7 @@ public enum RawExchange {
         while true {
             switch parser.next() {
             case .response(let r, _): return (r.status, r.body)
-            case .failure: if closed { return (0, []) } else { throw Failure(description: "unreadable response") }
+            case .failure: if closed { return (0, []) } else { throw TestFailure("unreadable response") }
             case .needMore:
                 if closed { return (0, []) }
                 let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
@@ -89,7 +86,7 @@ public enum RawExchange {
                     closed = true
                     parser.finish()
                 } else {
-                    throw Failure(description: "no response within \(timeout) s (\(String(cString: strerror(errno))))")
+                    throw TestFailure("no response within \(timeout) s (\(String(cString: strerror(errno))))")
                 }
             }
         }

@@ -9,7 +9,6 @@ import Darwin
 /// The built `worker` executable, run as a real child process with its
 /// stderr (JSON-lines log) captured.
 public final class WorkerProcess: @unchecked Sendable {
-    public struct Failure: Error, CustomStringConvertible { public let description: String }
 
     public let process = Process()
     /// stderr goes to a file, not a pipe: everything the worker wrote before
@@ -27,13 +26,15 @@ public final class WorkerProcess: @unchecked Sendable {
             let url = dir.appendingPathComponent("worker")
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
         }
-        throw Failure(description: "worker binary not found near \(candidates.map(\.path)); build it with `swift build --build-tests`")
+        throw TestFailure("worker binary not found near \(candidates.map(\.path)); build it with `swift build --build-tests`")
     }
 
     /// `inngestDev` (default a closed loopback port) keeps the worker's
     /// Inngest sync on loopback; nil leaves the choice of engine to the
-    /// arguments (e.g. `--engine embedded`). The caller's `WORKER_*`,
-    /// `INNGEST_*` and `JOELCLAW_*` variables never leak into the child.
+    /// arguments and `environment` (no server configured: the embedded
+    /// engine). The caller's `WORKER_*`, `INNGEST_*` and `JOELCLAW_*`
+    /// variables never leak into the child, so a developer's shell cannot
+    /// change which engine or keys a test's worker uses.
     public init(arguments: [String], environment: [String: String] = [:], inngestDev: String? = "http://127.0.0.1:9") throws {
         process.executableURL = try Self.binary()
         process.arguments = arguments
@@ -46,7 +47,7 @@ public final class WorkerProcess: @unchecked Sendable {
         errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("worker-stderr-\(UUID().uuidString).log")
         guard FileManager.default.createFile(atPath: errorFile.path, contents: nil),
               let errorHandle = FileHandle(forWritingAtPath: errorFile.path) else {
-            throw Failure(description: "cannot create \(errorFile.path)")
+            throw TestFailure("cannot create \(errorFile.path)")
         }
         defer { try? errorHandle.close() }
         process.standardError = errorHandle
@@ -84,33 +85,67 @@ public final class WorkerProcess: @unchecked Sendable {
 
     /// Waits for a log line with `msg` == `message`.
     public func waitForLog(_ message: String, timeout: Double = 20) async throws -> JSON {
-        enum Outcome { case logged(JSON), exited }
-        let outcome = await firstValue(timeout: timeout) { () -> Outcome? in
+        try await watchLog(for: "a \(message) log line", timeout: timeout) {
+            logLines.first { $0["msg"]?.stringValue == message }
+        }
+    }
+
+    /// Waits until the log contains `text` anywhere; returns the log so far.
+    public func waitForText(_ text: String, timeout: Double = 20) async throws -> String {
+        try await watchLog(for: "\"\(text)\" in the log", timeout: timeout) {
+            let log = stderr
+            return log.contains(text) ? log : nil
+        }
+    }
+
+    /// Polls the log with `probe`, failing at once if the worker exits first.
+    private func watchLog<T>(for what: String, timeout: Double, _ probe: () -> T?) async throws -> T {
+        let outcome = await firstValue(timeout: timeout) { () -> LogWatch<T>? in
             let running = process.isRunning  // read first: a line logged just before the exit still counts
-            if let line = logLines.first(where: { $0["msg"]?.stringValue == message }) { return .logged(line) }
+            if let found = probe() { return .found(found) }
             return running ? nil : .exited
         }
         switch outcome {
-        case .logged(let line): return line
-        case .exited: throw Failure(description: "worker exited (\(process.terminationStatus)) before logging \(message): \(stderr)")
-        case nil: throw Failure(description: "no \(message) log within \(timeout) s: \(stderr)")
+        case .found(let found): return found
+        case .exited: throw TestFailure("worker exited (\(process.terminationStatus)) before \(what): \(stderr)")
+        case nil: throw TestFailure("no \(what) within \(timeout) s: \(stderr)")
         }
+    }
+
+    /// The embedded engine's port, from "using the embedded Inngest engine at http://127.0.0.1:<port>".
+    public var embeddedEnginePort: Int? {
+        let log = stderr
+        guard let range = log.range(of: "using the embedded Inngest engine at http://127.0.0.1:") else { return nil }
+        return Int(log[range.upperBound...].prefix { $0.isNumber })
     }
 
     /// The port the worker logged at start.
     public func listeningPort(timeout: Double = 20) async throws -> Int {
         let line = try await waitForLog("listening", timeout: timeout)
-        guard let port = line["port"]?.intValue else { throw Failure(description: "no port in \(line)") }
+        guard let port = line["port"]?.intValue else { throw TestFailure("no port in \(line)") }
         return port
     }
 
     public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
+    /// SIGKILL, then waits for the exit: for tests where the worker's own
+    /// shutdown is not under test (or is what a crash must do without).
+    public func killAndWait() {
+        signal(SIGKILL)
+        process.waitUntilExit()
+    }
+
     /// Waits for the process to exit and returns its status.
     public func exitStatus(timeout: Double = 20) async throws -> Int32 {
         guard await eventually(timeout: timeout, { !process.isRunning }) else {
-            throw Failure(description: "worker still running after \(timeout) s")
+            throw TestFailure("worker still running after \(timeout) s")
         }
         return process.terminationStatus
     }
+}
+
+/// What watching the log came to, short of timing out.
+private enum LogWatch<T> {
+    case found(T)
+    case exited
 }

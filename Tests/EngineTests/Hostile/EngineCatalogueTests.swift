@@ -17,9 +17,8 @@ struct EngineCatalogueTests {
 
     @Test(arguments: [false, true])
     func everyCaseGetsItsExpectedAnswer(cloud: Bool) async throws {
-        let temp = temporaryDatabasePath("catalogue.sqlite")
-        defer { temp.cleanup() }
-        var configuration = EmbeddedEngineConfiguration(databasePath: temp.path)
+        let scratch = try TemporaryDirectory("enginetests")
+        var configuration = EmbeddedEngineConfiguration(databasePath: scratch.file("catalogue.sqlite"))
         configuration.port = 0
         configuration.synchronous = .normal
         configuration.clock = ManualClock()

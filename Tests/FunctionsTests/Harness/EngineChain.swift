@@ -78,6 +78,6 @@ final class EngineChain: @unchecked Sendable {
             return again.count == all.count && again.allSatisfy({ $0.status != "Running" }) ? again : nil
         }
         if let settled { return settled }
-        throw DriverError("runs did not settle within \(timeout)s: \(try runs().map { "\($0.function):\($0.status)" })")
+        throw TestFailure("runs did not settle within \(timeout)s: \(try runs().map { "\($0.function):\($0.status)" })")
     }
 }

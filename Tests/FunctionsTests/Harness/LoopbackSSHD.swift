@@ -52,7 +52,7 @@ final class LoopbackSSHD: @unchecked Sendable {
             try await Task.sleep(nanoseconds: 20_000_000)
         }
         daemon.cancel()
-        throw DriverError("sshd did not start listening on 127.0.0.1:\(port)")
+        throw TestFailure("sshd did not start listening on 127.0.0.1:\(port)")
     }
 
     deinit { daemon.cancel() }
@@ -82,7 +82,7 @@ final class LoopbackSSHD: @unchecked Sendable {
             close(fd)
             if bound == 0 { return port }
         }
-        throw DriverError("no free port found in 20000-29999")
+        throw TestFailure("no free port found in 20000-29999")
     }
 
     static func accepts(_ port: Int) -> Bool {

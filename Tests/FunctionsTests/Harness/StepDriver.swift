@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import HTTP
 import InngestProtocol
 import JSON
@@ -37,7 +38,7 @@ struct StepDriver {
 
     func run(_ functionId: String, event: InngestEvent, runId: String = "01RUN" + UUID().uuidString.prefix(8).uppercased()) async throws -> Report {
         guard let function = inngest.functions.first(where: { $0.id == functionId }) else {
-            throw DriverError("no function \(functionId)")
+            throw TestFailure("no function \(functionId)")
         }
         let maxAttempts = (function.config.retries ?? FunctionConfiguration.defaultRetries) + 1
         var event = event
@@ -63,7 +64,7 @@ struct StepDriver {
                                       query: [("fnId", compositeId), ("stepId", target)],
                                       headers: ["content-type": "application/json"], body: body.serializedBytes())
             let response = await inngest.handler.handle(request)
-            guard case .bytes(let bytes) = response.body else { throw DriverError("streamed response") }
+            guard case .bytes(let bytes) = response.body else { throw TestFailure("streamed response") }
             let json = (try? JSON(parsing: bytes)) ?? .string(String(decoding: bytes, as: UTF8.self))
             target = "step"
             switch response.status {
@@ -102,7 +103,7 @@ struct StepDriver {
                         stack.append(id)
                         report.completedSteps.append(name)
                     default:
-                        throw DriverError("unsupported op \(op.serialized())")
+                        throw TestFailure("unsupported op \(op.serialized())")
                     }
                 }
                 if target == "step", !pendingPlanned.isEmpty { target = pendingPlanned.removeFirst() }
@@ -117,11 +118,7 @@ struct StepDriver {
                 return report
             }
         }
-        throw DriverError("function \(functionId) did not finish within 500 calls")
+        throw TestFailure("function \(functionId) did not finish within 500 calls")
     }
 }
 
-struct DriverError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
-}

@@ -1,6 +1,7 @@
 // Used by SocketHTTPClientTLSTests, which run on Linux only.
 #if canImport(Glibc)
 import Foundation
+import TestSupport
 
 /// The Python TLS peer (`Fixtures/tls_peer.py`) as a child process for one
 /// test: an https server on a free loopback port with a certificate from
@@ -60,7 +61,7 @@ struct TLSPeer {
         }
         guard let port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             process.terminate()
-            throw PeerFailure(description: "tls_peer.py did not print a port (got \(line.debugDescription))")
+            throw TestFailure("tls_peer.py did not print a port (got \(line.debugDescription))")
         }
         return TLSPeer(port: port, process: process, input: input)
     }
@@ -97,6 +98,5 @@ struct TLSPeer {
         }.count
     }
 
-    struct PeerFailure: Error, CustomStringConvertible { let description: String }
 }
 #endif

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import JSON
 
 /// Runs checks in the Python SDK (PyPI `inngest`, installed by test.sh) in one
@@ -16,18 +17,15 @@ enum PythonPeer {
                                input: []))?.status == 0
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
 
     /// Runs `checks` and returns one result per check.
     static func check(_ checks: [JSON]) async throws -> [JSON] {
         let output = try await run(script: script, input: JSON.array(checks).serializedBytes())
         guard output.status == 0 else {
-            throw Failure(description: "python3 exited \(output.status): \(String(decoding: output.stderr, as: UTF8.self))")
+            throw TestFailure("python3 exited \(output.status): \(String(decoding: output.stderr, as: UTF8.self))")
         }
         guard case .array(let results) = try JSON(parsing: output.stdout), results.count == checks.count else {
-            throw Failure(description: "unexpected output: \(String(decoding: output.stdout.prefix(500), as: UTF8.self))")
+            throw TestFailure("unexpected output: \(String(decoding: output.stdout.prefix(500), as: UTF8.self))")
         }
         return results
     }
