@@ -4,6 +4,7 @@
 import Foundation
 @testable import HTTP
 import Testing
+import TestSupport
 
 /// https through `SocketHTTPClient` against a real, independent TLS server
 /// (Python's ssl module) on loopback, with the test CA from Fixtures/tls.
@@ -58,7 +59,7 @@ import Testing
             let client = SocketHTTPClient(configuration: .init(extraTrustedCAFile: TLSPeer.caFile))
             let first = try await client.send(HTTPClientRequest(method: "GET", url: "https://localhost:\(peer.port)/then-close", timeout: 10))
             #expect(first.text == "last on this connection" && first.headers["X-Connection"] == "1")
-            try await Task.sleep(nanoseconds: 100_000_000)  // the server's close reaches the pooled socket
+            try await waitUntil("the server's close reached the pooled socket") { peer.clientSocketsOpen(closedByPeer: true) == 1 }
             let second = try await client.send(HTTPClientRequest(method: "POST", url: "https://localhost:\(peer.port)/echo",
                                                                   body: Array("again".utf8), timeout: 10))
             #expect(second.text == "again" && second.headers["X-Connection"] == "2")

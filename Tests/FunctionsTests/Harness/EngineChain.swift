@@ -67,15 +67,14 @@ final class EngineChain: @unchecked Sendable {
         }
     }
 
-    /// Waits until `expected` runs exist and none is still running.
+    /// Waits until `expected` runs exist, none is still running and the
+    /// engine is idle (nothing due, nothing in flight): an event a finished
+    /// run sent has made its run by then, so no run is still to come.
     func settled(expected: Int, timeout: Double = 90) async throws -> [Run] {
-        let settled = await firstValue(timeout: timeout, every: 0.02) { () async throws -> [Run]? in
+        let settled = await firstValue(timeout: timeout, every: 0.02) { () throws -> [Run]? in
+            guard engine.activity?.isIdle == true else { return nil }
             let all = try runs()
-            guard all.count >= expected, all.allSatisfy({ $0.status != "Running" }) else { return nil }
-            // A little longer, in case a last event is still on its way to a run.
-            try await Task.sleep(nanoseconds: 300_000_000)
-            let again = try runs()
-            return again.count == all.count && again.allSatisfy({ $0.status != "Running" }) ? again : nil
+            return all.count >= expected && all.allSatisfy({ $0.status != "Running" }) ? all : nil
         }
         if let settled { return settled }
         throw TestFailure("runs did not settle within \(timeout)s: \(try runs().map { "\($0.function):\($0.status)" })")

@@ -47,10 +47,7 @@ final class LoopbackSSHD: @unchecked Sendable {
                                "-o", "StrictModes=no", "-o", "UsePAM=no", "-o", "PermitRootLogin=prohibit-password",
                                "-o", "Subsystem=sftp internal-sftp", "-o", "LogLevel=ERROR"], timeout: 600)
         daemon = Task { try await runner.run(command) }
-        for _ in 0..<250 {
-            if Self.accepts(port) { return }
-            try await Task.sleep(nanoseconds: 20_000_000)
-        }
+        if await eventually(every: 0.02, { Self.accepts(port) }) { return }
         daemon.cancel()
         throw TestFailure("sshd did not start listening on 127.0.0.1:\(port)")
     }

@@ -77,7 +77,9 @@ struct TLSPeer {
     /// /proc/net/tcp{,6} and /proc/self/fd): how the tests see that the
     /// client pooled one connection, or closed every one after an error.
     /// Counts only this peer's port, so tests running alongside do not matter.
-    func clientSocketsOpen() -> Int {
+    /// `closedByPeer` counts only those the peer has closed and this process
+    /// has not yet (TCP state CLOSE_WAIT).
+    func clientSocketsOpen(closedByPeer: Bool = false) -> Int {
         var inodes = Set<String>()
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
             // Read to the end: procfs reports size 0, and a one-shot read may stop at a page.
@@ -86,7 +88,7 @@ struct TLSPeer {
             for line in text.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ")
                 guard fields.count > 9, let remotePort = fields[2].split(separator: ":").last,
-                      Int(remotePort, radix: 16) == port else { continue }
+                      Int(remotePort, radix: 16) == port, !closedByPeer || fields[3] == "08" else { continue }
                 inodes.insert(String(fields[9]))
             }
         }
@@ -97,6 +99,5 @@ struct TLSPeer {
             return inodes.contains(String(target.dropFirst(8).dropLast()))
         }.count
     }
-
 }
 #endif
