@@ -149,12 +149,15 @@ import TestSupport
 
     /// Only the cancellation can end this run (the program sleeps ten
     /// minutes, its timeout is longer), so the test passes only if the
-    /// cancellation killed it.
+    /// cancellation killed it; it is cancelled once it is surely running.
     @Test(.timeLimit(.minutes(1))) func cancellationKillsTheProcess() async throws {
-        let task = Task { try await runner.run(Command(["sleep", "600"], timeout: 1200)) }
-        try await Task.sleep(nanoseconds: 200_000_000)
+        let dir = try TemporaryDirectory("subprocess-tests")
+        let command = Command(["sh", "-c", "echo $$ > \"$1\"; exec sleep 600", "sh", dir.file("pid")], timeout: 1200)
+        let task = Task { try await runner.run(command) }
+        let pid = try #require(await firstValue { dir.contents("pid").flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) } })
         task.cancel()
-        await #expect(throws: CommandError.cancelled(command: "sleep 600")) { try await task.value }
+        await #expect(throws: CommandError.cancelled(command: command.description)) { try await task.value }
+        #expect(await hasEnded(pid))
     }
 }
 
