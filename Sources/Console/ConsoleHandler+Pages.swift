@@ -14,6 +14,7 @@ extension ConsoleHandler {
         var runs: [JSON] = []
         var next: String?
         var problem: String?
+        var incomplete: String?
         do {
             let page = try await sources.api.runs(functionID: filter.functionID, status: filter.status,
                                                   from: filter.fromMilliseconds(now: now).map { UTCTimestamp.rfc3339(milliseconds: $0) },
@@ -23,17 +24,18 @@ extension ConsoleHandler {
         } catch InngestAPIError.rejected(404, _) {
             // No runs list on this server (the open-source Inngest server): the runs of recent events.
             do {
-                (runs, next) = try await RunsFromEvents(api: sources.api, appID: sources.appID)
+                let page = try await RunsFromEvents(api: sources.api, appID: sources.appID)
                     .page(filter, fromMilliseconds: filter.fromMilliseconds(now: now))
+                (runs, next, incomplete) = (page.runs, page.cursor, RunsFromEvents.incompleteNote(page))
             } catch {
                 problem = "Runs could not be read: \(error)"
             }
         } catch {
             problem = "Runs could not be read: \(error)"
         }
-        if c.fragment == "rows" { return problem == nil ? html(200, renderer.rows(runs)) : html(502, HTML.escape(problem ?? "")) }
+        if c.fragment == "rows" { return problem == nil ? html(200, renderer.rows(runs, note: incomplete)) : html(502, HTML.escape(problem ?? "")) }
         let ids = sources.functions().compactMap { $0["id"]?.stringValue }
-        return page(200, renderer.body(runs: runs, next: next, filter: filter, functionIDs: ids, error: problem),
+        return page(200, renderer.body(runs: runs, next: next, filter: filter, functionIDs: ids, error: problem, note: incomplete),
                     title: "Runs", section: "runs", session: c.session, csrf: c.csrf, flash: c.request.queryValue("flash").flatMap(Self.flashText))
     }
 
@@ -81,6 +83,7 @@ extension ConsoleHandler {
         var events: [JSON] = []
         var next: String?
         var problem: String?
+        var incomplete: String?
         do {
             let page = try await sources.api.events(name: name, cursor: cursor, limit: 50)
             events = page.items

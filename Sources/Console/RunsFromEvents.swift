@@ -10,17 +10,33 @@ import Support
 ///
 /// Such a server names a run's function by its UUID; `GET /v1/apps/{app}/functions`
 /// maps those to the slugs the console shows and filters by.
+///
+/// Each event's runs are one request, made a few at a time; an event whose
+/// runs could not be read is counted, never dropped in silence, so the page
+/// can say its list may be incomplete.
 struct RunsFromEvents: Sendable {
+    /// One page: the matching runs, newest first; the cursor of the next
+    /// page of events; and the events whose runs could not be read (with the
+    /// last error), which the page reports.
+    struct Page {
+        var runs: [JSON]
+        var cursor: String?
+        var unreadEvents = 0
+        var lastError: String?
+    }
+
     let api: InngestAPIClient
     /// The worker's app id (nil: functions stay named as the server names them).
     let appID: String?
 
     /// Events read per page: each costs one more request.
     static let eventsPerPage = 25
+    /// Runs requests in flight at once.
+    static let parallelReads = 6
 
     /// The runs of one page of recent events matching `filter`, newest first, and the
     /// cursor of the next page of events.
-    func page(_ filter: RunsPage.Filter, fromMilliseconds: Int64?) async throws -> (runs: [JSON], cursor: String?) {
+    func page(_ filter: RunsPage.Filter, fromMilliseconds: Int64?) async throws -> Page {
         let events = try await api.events(cursor: filter.cursor, limit: Self.eventsPerPage)
         var slugs: [String: String] = [:]
         if let appID, let functions = try? await api.appFunctions(appID) {
@@ -28,17 +44,45 @@ struct RunsFromEvents: Sendable {
                 if let id = f["internal_id"]?.stringValue, let slug = f["id"]?.stringValue { slugs[id] = slug }
             }
         }
-        var runs: [JSON] = []
-        for event in events.items {
-            guard let eventID = (event["internal_id"] ?? event["id"])?.stringValue, !eventID.isEmpty else { continue }
-            for run in (try? await api.runs(ofEvent: eventID)) ?? [] {
-                let row = Self.row(run, eventName: event["name"]?.stringValue ?? "", slugs: slugs)
-                if Self.matches(row, filter, fromMilliseconds: fromMilliseconds) { runs.append(row) }
+        var page = Page(runs: [], cursor: events.items.count < Self.eventsPerPage ? nil : events.cursor)
+        let reads = events.items.compactMap { event -> (id: String, name: String)? in
+            guard let id = (event["internal_id"] ?? event["id"])?.stringValue, !id.isEmpty else { return nil }
+            return (id, event["name"]?.stringValue ?? "")
+        }
+        await withTaskGroup(of: (name: String, runs: Result<[JSON], any Error>).self) { group in
+            var next = reads.makeIterator()
+            func start() {
+                guard let read = next.next() else { return }
+                group.addTask { [api] in
+                    do { return (read.name, .success(try await api.runs(ofEvent: read.id))) } catch { return (read.name, .failure(error)) }
+                }
+            }
+            for _ in 0..<Self.parallelReads { start() }
+            for await (name, result) in group {
+                start()
+                switch result {
+                case .success(let runs):
+                    for run in runs {
+                        let row = Self.row(run, eventName: name, slugs: slugs)
+                        if Self.matches(row, filter, fromMilliseconds: fromMilliseconds) { page.runs.append(row) }
+                    }
+                case .failure(let error):
+                    page.unreadEvents += 1
+                    page.lastError = "\(error)"
+                }
             }
         }
         func started(_ run: JSON) -> Int64 { run["started_at"]?.stringValue.flatMap(UTCTimestamp.milliseconds(rfc3339:)) ?? 0 }
-        runs.sort { started($0) > started($1) }
-        return (runs, events.items.count < Self.eventsPerPage ? nil : events.cursor)
+        page.runs.sort { started($0) > started($1) }
+        return page
+    }
+
+    /// What the page says when some events' runs could not be read.
+    static func incompleteNote(_ page: Page) -> String? {
+        guard page.unreadEvents > 0 else { return nil }
+        let events = page.unreadEvents == 1 ? "1 event" : "\(page.unreadEvents) events"
+        return "The runs of \(events) could not be read, so this list may be incomplete"
+            + (page.lastError.map { " (\($0.prefix(200)))" } ?? "") + "."
     }
 
     /// A run of `GET /v1/events/{id}/runs` in the shape the runs page reads.

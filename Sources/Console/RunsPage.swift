@@ -43,7 +43,9 @@ struct RunsPage: Sendable {
     let prefix: String
     let now: Int64
 
-    func body(runs: [JSON], next: String?, filter: Filter, functionIDs: [String], error: String?) -> String {
+    /// `note`: a warning about the rows (some could not be read), shown as
+    /// their last row so it stays with them when they refresh in place.
+    func body(runs: [JSON], next: String?, filter: Filter, functionIDs: [String], error: String?, note: String? = nil) -> String {
         var options = "<option value=\"\">all functions</option>"
         for id in functionIDs {
             options += "<option value=\"\(HTML.escape(id))\"\(id == filter.functionID ? " selected" : "")>\(HTML.escape(id))</option>"
@@ -65,13 +67,14 @@ struct RunsPage: Sendable {
         <label>Started<br><select name="since">\(windowOptions)</select></label>
         <button>Filter</button></form>
         <div class="scroll"><table><thead><tr><th>Function</th><th>Status</th><th>Started</th><th>Duration</th><th class="wide">Event</th></tr></thead>
-        <tbody id="runs"\(live)>\(rows(runs))</tbody></table></div>\(more)
+        <tbody id="runs"\(live)>\(rows(runs, note: note))</tbody></table></div>\(more)
         """
     }
 
     /// The table rows alone: the live-update fragment.
-    func rows(_ runs: [JSON]) -> String {
-        if runs.isEmpty { return "<tr><td colspan=\"5\" class=\"muted\">No runs match.</td></tr>" }
+    func rows(_ runs: [JSON], note: String? = nil) -> String {
+        let warning = note.map { "<tr><td colspan=\"5\" class=\"error\">\(HTML.escape($0))</td></tr>" } ?? ""
+        if runs.isEmpty { return "<tr><td colspan=\"5\" class=\"muted\">No runs match.</td></tr>" + warning }
         var out = ""
         for run in runs {
             let id = run["id"]?.stringValue ?? run["run_id"]?.stringValue ?? ""
@@ -84,6 +87,6 @@ struct RunsPage: Sendable {
             out += "<td>\(HTML.escape(ConsoleFormat.duration(from: run["started_at"] ?? run["queued_at"], to: run["ended_at"], now: now)))</td>"
             out += "<td class=\"wide\">\(HTML.escape(eventName))</td></tr>"
         }
-        return out
+        return out + warning
     }
 }

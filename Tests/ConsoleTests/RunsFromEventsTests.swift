@@ -1,5 +1,6 @@
 @testable import Console
 import Foundation
+import HTTP
 import InngestProtocol
 import JSON
 import Testing
@@ -50,5 +51,37 @@ struct RunsFromEventsTests {
         #expect(RunsFromEvents.matches(row, failed, fromMilliseconds: nil))
         #expect(!RunsFromEvents.matches(row, RunsPage.Filter(), fromMilliseconds: 1_900_000_000_000))
         #expect(!RunsFromEvents.matches(RunsFromEvents.row([:], eventName: "", slugs: [:]), RunsPage.Filter(), fromMilliseconds: 0))
+    }
+
+    /// An event whose runs the server will not give is counted and said, not
+    /// dropped in silence: the other events' runs are listed, and the note
+    /// rides with the rows (escaped) so a live refresh keeps it. A loopback
+    /// server stands in for the open-source server, since the engine never
+    /// fails one event's runs alone.
+    @Test func eventsWhoseRunsCannotBeReadAreCountedAndSaid() async throws {
+        let server = try LoopbackServer { request in
+            switch request.path {
+            case "/v1/events":
+                return .json(200, ["data": [["internal_id": "01GOOD", "name": "a/b"], ["internal_id": "01BAD", "name": "c/d"],
+                                            ["internal_id": "01EMPTY", "name": "e/f"]]])
+            case "/v1/events/01GOOD/runs":
+                return .json(200, ["data": [["run_id": "01RUN", "function_id": "fn-uuid", "status": "Completed",
+                                             "run_started_at": "2026-12-06T01:02:03Z", "event_id": "01GOOD"]]])
+            case "/v1/events/01EMPTY/runs": return .json(200, ["data": []])
+            case "/v1/apps/app/functions": return .json(200, [["id": "app-fn", "internal_id": "fn-uuid"]])
+            default: return .json("{\"error\":\"<boom>\"}", status: 500)
+            }
+        }
+        let api = InngestAPIClient(configuration: InngestConfiguration(mode: .dev, apiBaseURL: server.url), httpClient: SocketHTTPClient())
+        let page = try await RunsFromEvents(api: api, appID: "app").page(RunsPage.Filter(), fromMilliseconds: nil)
+        #expect(page.runs.map { $0["function_slug"] } == ["app-fn"])
+        #expect(page.unreadEvents == 1)
+        let note = try #require(RunsFromEvents.incompleteNote(page))
+        #expect(note.hasPrefix("The runs of 1 event could not be read, so this list may be incomplete ("), "\(note)")
+        #expect(note.contains("500"))
+        let rows = RunsPage(prefix: "/console", now: 0).rows(page.runs, note: note)
+        #expect(rows.contains("app-fn") && rows.contains("class=\"error\"") && !rows.contains("<boom>"))
+        #expect(RunsFromEvents.incompleteNote(RunsFromEvents.Page(runs: [], cursor: nil)) == nil)
+        await server.stop()
     }
 }
