@@ -83,7 +83,6 @@ extension ConsoleHandler {
         var events: [JSON] = []
         var next: String?
         var problem: String?
-        var incomplete: String?
         do {
             let page = try await sources.api.events(name: name, cursor: cursor, limit: 50)
             events = page.items

@@ -234,6 +234,40 @@ import TestSupport
         await stopping.value
     }
 
+    /// Drain values no `Duration` can hold (NaN, infinity, a negative
+    /// number) must not trap the shutdown: NaN and negatives mean "at once"
+    /// (a millisecond), infinity the longest drain (about 30 years).
+    @Test(arguments: [Double.nan, -5, Double.infinity])
+    func drainValuesOutsideADurationDoNotTrap(drain: Double) async throws {
+        let gate = Gate()
+        let started = Gate()
+        let clock = TestClock()
+        let server = HTTPServer(configuration: HTTPServerConfiguration(), handler: ClosureHTTPHandler { _ in
+            started.open()
+            await gate.wait()
+            return HTTPResponse(status: 200)
+        }, clock: clock)
+        defer { gate.open() }
+        try server.start()
+        let c = try await RawConnection(port: server.port)
+        try await c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        await started.wait()
+        let stopping = Task { await server.shutdown(drain: drain) }
+        try #require(await clock.waitForSleepers(1), "the shutdown never began its drain")
+        if drain.isFinite || drain.isNaN {
+            clock.advance(by: .milliseconds(1))
+            #expect(await c.isClosedByServer(), "cut after a millisecond")
+            try #require(await clock.waitForSleepers(1))
+            clock.advance(by: .seconds(1))
+        } else {
+            clock.advance(by: .seconds(86_400 * 365))
+            #expect(server.openConnections == 1, "a year into a 30-year drain the request is still held")
+            gate.open()
+            #expect(try await c.response().status == 200)
+        }
+        await stopping.value
+    }
+
     enum ConnectOutcome: Equatable {
         /// `reset`: the handshake completed, then the server reset the
         /// connection before the connect call returned (closed, unserved).
