@@ -156,6 +156,15 @@ import TestSupport
         #expect(retro.codebasePatterns == "Use stdlib only.")
         #expect(retro.note.hasPrefix("---\nloopId: loop-x\nproject: /p\ndate: 1970-01-01T00:00:00.000Z\nstoriesCompleted: 2\nstoriesFailed: 1\n---\n"))
         #expect(retro.note.contains("| B | b\\|c | pass | 2 | codex |"))
+        #expect(!retro.note.contains("duration:"), "no start time, no duration")
+
+        var timed = retro
+        timed.startedAt = Date(timeIntervalSince1970: -187)
+        #expect(timed.note.contains("\ndate: 1970-01-01T00:00:00.000Z\nduration: 3m 07s\nstoriesCompleted: 2\n"))
+        timed.startedAt = Date(timeIntervalSince1970: 60)  // a clock set back: never a negative duration
+        #expect(timed.note.contains("\nduration: 0s\n"))
+        timed.startedAt = Date.distantPast
+        #expect(timed.note.contains("\nduration: "))
     }
 
     @Test func promptsKeepTheStoryWholeAndContextWithinBudget() {

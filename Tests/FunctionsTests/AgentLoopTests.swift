@@ -65,7 +65,7 @@ extension ExternalTools {
 
             // Retro: the vault note and the recommendations under the project's key.
             let note = try #require(try fx.harness.services.vault.read("system/retrospectives/\(loopId).md"))
-            #expect(note.contains("storiesCompleted: 2") && note.contains("| ADD-1 | add | pass | 1 | pi |"))
+            #expect(note.contains("storiesCompleted: 2") && note.contains("\nduration: ") && note.contains("| ADD-1 | add | pass | 1 | pi |"))
             #expect(note.contains("## Analysis\n- Every story passed on its first attempt.") && note.contains("## Narrative\nThe loop grew"))
             let saved = try #require(try fx.store.recommendations(projectKey: ProjectKey.normalise(fx.project)).recommendations)
             #expect(saved.suggestedRetryLadder == ["pi"] && saved.sourceLoopId == loopId)

@@ -9,14 +9,18 @@ public struct LoopRetrospective: Sendable {
     public var stories: [StoryRecord]
     public var progress: [String]
     public var date: Date
+    /// When the loop started; the note then gives how long it ran until `date`.
+    public var startedAt: Date?
 
-    public init(loopId: String, project: String, summary: String, stories: [StoryRecord], progress: [String], date: Date) {
+    public init(loopId: String, project: String, summary: String, stories: [StoryRecord], progress: [String], date: Date,
+                startedAt: Date? = nil) {
         self.loopId = loopId
         self.project = project
         self.summary = summary
         self.stories = stories
         self.progress = progress
         self.date = date
+        self.startedAt = startedAt
     }
 
     public var completed: Int { stories.filter { $0.status == .passed }.count }
@@ -63,8 +67,11 @@ public struct LoopRetrospective: Sendable {
 
     /// The vault note: front matter, summary, the outcome table and what to take forward.
     public var note: String {
-        var lines = ["---", "loopId: \(loopId)", "project: \(project)", "date: \(TimeFormat.iso8601(date))",
-                     "storiesCompleted: \(completed)", "storiesFailed: \(failed)", "---", "", "## Summary", summary, "",
+        var lines = ["---", "loopId: \(loopId)", "project: \(project)", "date: \(TimeFormat.iso8601(date))"]
+        if let startedAt {
+            lines.append("duration: \(LoopDuration.format(milliseconds: Self.milliseconds(date.timeIntervalSince(startedAt))))")
+        }
+        lines += ["storiesCompleted: \(completed)", "storiesFailed: \(failed)", "---", "", "## Summary", summary, "",
                      "## Story Outcomes", "", "| id | title | result | attempts | tool |", "| --- | --- | --- | --- | --- |"]
         for r in stories {
             let result = r.status == .passed ? "pass" : r.status == .failed ? "fail" : r.status.rawValue
@@ -80,6 +87,14 @@ public struct LoopRetrospective: Sendable {
         let recs = recommendations
         lines.append((recs.retryPatterns + ["Suggested retry ladder: \(recs.suggestedRetryLadder.joined(separator: ", "))."]).map { "- " + $0 }.joined(separator: "\n"))
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Seconds as whole milliseconds, clamped to what an `Int` holds (a
+    /// clock set wrong must not trap the conversion).
+    private static func milliseconds(_ seconds: TimeInterval) -> Int {
+        let ms = (seconds * 1000).rounded(.down)
+        guard ms.isFinite else { return 0 }
+        return ms >= Double(Int.max) ? Int.max : max(0, Int(ms))
     }
 
     private func cell(_ text: String) -> String {

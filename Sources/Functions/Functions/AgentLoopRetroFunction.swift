@@ -18,20 +18,20 @@ public enum AgentLoopRetroFunction {
             let loopId = ctx.event.data["loopId"]?.stringValue ?? ""
             let settings = try await ctx.step.run("read-loop") { try loop.settings(loopId) }
             let summary = ctx.event.data["summary"]?.stringValue ?? ""
+            /// The loop as the state store has it now (each step reads it afresh).
+            @Sendable func retrospective() throws -> LoopRetrospective {
+                LoopRetrospective(loopId: loopId, project: settings.project, summary: summary, stories: try loop.store.stories(loopId),
+                                  progress: try loop.store.progress(loopId), date: loop.now, startedAt: try loop.store.loop(loopId)?.createdAt)
+            }
             let reflection = try await ctx.step.run("llm-reflection") { () -> LoopReflection in
-                let retro = LoopRetrospective(loopId: loopId, project: settings.project, summary: summary,
-                                              stories: try loop.store.stories(loopId), progress: try loop.store.progress(loopId), date: loop.now)
-                return await LoopReflection.ask(services.llm, about: retro)
+                await LoopReflection.ask(services.llm, about: try retrospective())
             }
             if let problem = reflection.error { ctx.logger.warn("[agent-loop] \(loopId): retrospective without reflection: \(problem)") }
             let notePath = try await ctx.step.run("write-retrospective") { () -> String in
-                let retro = LoopRetrospective(loopId: loopId, project: settings.project, summary: summary,
-                                              stories: try loop.store.stories(loopId), progress: try loop.store.progress(loopId), date: loop.now)
-                return try services.vault.write("system/retrospectives/\(loopId).md", retro.note(with: reflection))
+                try services.vault.write("system/retrospectives/\(loopId).md", try retrospective().note(with: reflection))
             }
             let recommendations = try await ctx.step.run("store-recommendations") { () -> LoopRecommendations in
-                let retro = LoopRetrospective(loopId: loopId, project: settings.project, summary: summary,
-                                              stories: try loop.store.stories(loopId), progress: try loop.store.progress(loopId), date: loop.now)
+                let retro = try retrospective()
                 try loop.store.saveRecommendations(retro.recommendations, patterns: retro.codebasePatterns, projectKey: settings.projectKey, now: loop.now)
                 return retro.recommendations
             }
