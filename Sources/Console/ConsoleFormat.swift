@@ -46,15 +46,6 @@ enum ConsoleFormat {
             return value.serialized()
         }
     }
-
-    /// An error value (`{"name","message","stack"}` or text) as one line.
-    static func errorLine(_ value: JSON?) -> String {
-        guard let value, !value.isNull else { return "" }
-        if let text = value.stringValue { return text }
-        let name = value["name"]?.stringValue ?? "Error"
-        let message = value["message"]?.stringValue ?? value["error"]?.stringValue ?? value.serialized()
-        return "\(name): \(message)"
-    }
 }
 
 extension String {

@@ -72,8 +72,6 @@ final class EngineStore: @unchecked Sendable {
         try db.queryOne("SELECT body FROM events WHERE id = ?", [.text(id)])?.string(0)
     }
 
-    func eventCount() throws -> Int { try db.queryOne("SELECT count(*) FROM events")?.int(0) ?? 0 }
-
     // MARK: Runs
 
     func insertRun(id: String, functionID: String, eventID: String, eventIDs: [String], eventsText: String,

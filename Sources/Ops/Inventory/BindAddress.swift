@@ -17,9 +17,4 @@ public enum BindAddress {
         guard inet_pton(AF_INET6, text, &v6) == 1 else { return false }
         return withUnsafeBytes(of: &v6) { bytes in bytes.contains { $0 != 0 } }
     }
-
-    /// `host:port` for a compose `ports:` entry or a Caddy upstream: IPv6 in brackets.
-    public static func withPort(_ address: String, _ port: Int) -> String {
-        address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)"
-    }
 }
