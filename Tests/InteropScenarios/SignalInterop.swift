@@ -3,8 +3,9 @@ import InngestProtocol
 import JSON
 
 /// `step.waitForSignal` and `sendSignal` (`POST /v1/signals`) through the server:
-/// one function that waits for the signal its event names, and one scenario that
-/// checks a signal's delivery, a timeout, and both conflict modes.
+/// one function that waits for the signal its event names, one that sends it
+/// from a step (`step.sendSignal`), and one scenario that checks a signal's
+/// delivery from a client and from a step, a timeout, and both conflict modes.
 enum SignalInterop {
     static let functions = [
         InngestFunction(id: "signal-waiter", triggers: [.event("interop/signal.wait")]) { ctx in
@@ -13,6 +14,9 @@ enum SignalInterop {
                 "wait", signal: data["signal"]?.stringValue ?? "", timeout: InngestDuration(data["timeout"]?.stringValue ?? "30s"),
                 onConflict: data["replace"]?.boolValue == true ? .replace : .fail)
             return got.map { ["signal": .string($0.signal), "data": $0.data] as JSON } ?? .string("timeout")
+        },
+        InngestFunction(id: "signal-sender", triggers: [.event("interop/signal.send")]) { ctx -> String in
+            try await ctx.step.sendSignal("send", signal: ctx.event.data["signal"]?.stringValue ?? "", data: "from a step") ?? "nobody"
         },
     ]
 
@@ -41,6 +45,18 @@ enum SignalInterop {
             try c.expect(taker == run.id, "POST /v1/signals answered run \(taker), the waiting run is \(run.id)")
             let out = try c.completed(run)
             try c.expect(Checks.same(out, ["signal": .string("d\(c.key)"), "data": ["ok": true]]), "output \(out.serialized())")
+            // From a step: step.sendSignal resumes the waiting run and answers its id
+            // (sent again while the pause is not stored yet: "nobody").
+            let waiting = try await wait("s\(c.key)")
+            var sentTo: JSON = "nobody"
+            for _ in 0..<10 where sentTo == "nobody" {
+                let sender = try await c.send("interop/signal.send", ["signal": .string("s\(c.key)")])
+                sentTo = try c.completed(try await c.api.endedRun(ofEvent: sender))
+            }
+            let waiter = try await c.api.endedRun(ofEvent: waiting)
+            try c.expect(sentTo == .string(waiter.id), "step.sendSignal answered \(sentTo.serialized()), the waiting run is \(waiter.id)")
+            let received = try c.completed(waiter)
+            try c.expect(Checks.same(received, ["signal": .string("s\(c.key)"), "data": "from a step"]), "step-sent output \(received.serialized())")
             // Timed out: nil, and a late signal finds nobody (404 -> nil).
             let timedOut = try await c.send("interop/signal.wait", ["signal": .string("t\(c.key)"), "timeout": "3s"])
             let late = try c.completed(try await c.api.endedRun(ofEvent: timedOut))
@@ -64,7 +80,7 @@ enum SignalInterop {
             try c.expect(Checks.same(try c.completed(try await c.api.endedRun(ofEvent: replacer))["data"], 2), "replacer's output")
             let old = try c.completed(try await c.api.endedRun(ofEvent: replaced, deadline: 120))
             try c.expect(old == "timeout", "the replaced waiter's output \(old.serialized())")
-            return "delivered to \(taker); nil after 3 s and a late signal found nobody; fail: \(lost.status); replace: the old wait timed out"
+            return "delivered to \(taker), from a step to \(waiter.id); nil after 3 s and a late signal found nobody; fail: \(lost.status); replace: the old wait timed out"
         },
     ]
 }
