@@ -18,7 +18,7 @@ cd "$(dirname "$0")/../.."
 
 source bench/interop/lib.sh
 require_server_and_tools curl jq python3
-swift build --package-path bench/interop/sdk-app --product ConformanceApp >&2
+build_sdk_app --product ConformanceApp
 APP="$(swift build --package-path bench/interop/sdk-app --show-bin-path)/ConformanceApp"
 export APP
 enter_loopback_namespace "$0"

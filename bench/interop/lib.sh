@@ -133,3 +133,14 @@ start_server() {
     local up; up="$(wait_for 60 up answers)"
     check "$name: inngest $1 starts" "$(is "$up" up)" "$("$INNGEST_CLI" version 2>/dev/null | head -1); side ports ${side[*]:-none}"
 }
+
+# Builds the SDK app package (bench/interop/sdk-app) with `swift build ARGS`. It
+# depends on the main package by path, and SwiftPM does not always recompile the
+# app when a module it imports only through the SDK product (HTTP) changes: the
+# incremental build then fails to link. One clean build settles it.
+build_sdk_app() {
+    swift build --package-path bench/interop/sdk-app "$@" >&2 && return 0
+    echo "sdk-app: incremental build failed; building it clean" >&2
+    rm -rf bench/interop/sdk-app/.build
+    swift build --package-path bench/interop/sdk-app "$@" >&2
+}

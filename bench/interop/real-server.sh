@@ -33,7 +33,7 @@ JOELCLAW_BIN="$(cd "$(dirname "$JOELCLAW_BIN")" && pwd)/$(basename "$JOELCLAW_BI
 export WORKER_BIN JOELCLAW_BIN
 SDK_APP=""
 if [[ "${INTEROP_SDK_APP:-1}" == 1 ]]; then
-    swift build --package-path bench/interop/sdk-app >&2
+    build_sdk_app
     SDK_APP="$(swift build --package-path bench/interop/sdk-app --show-bin-path)/InteropApp"
 fi
 export SDK_APP
