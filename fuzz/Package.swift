@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Console", dependencies: ["Support", "HTTP", "JSON", "Hashing", "InngestProtocol", "Ops"], path: "Modules/Console"),
         .target(name: "WorkerSettings", dependencies: ["Support", "HTTP", "Engine"], path: "Modules/WorkerSettings"),
         // One binary, every target: FUZZ_TARGET=<name> picks the entry point (see Targets/Dispatch.swift).
-        .executableTarget(name: "fuzzers", dependencies: ["JSON", "HTTP", "InngestProtocol", "Engine", "Ops", "Functions", "Console",
+        .executableTarget(name: "fuzzers", dependencies: ["Support", "JSON", "HTTP", "InngestProtocol", "Engine", "Ops", "Functions", "Console",
                                                           "WorkerSettings"],
                           path: "Targets", swiftSettings: [.swiftLanguageMode(.v5)]),
     ]

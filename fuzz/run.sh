@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 SECONDS_PER_TARGET="${1:-60}"
 shift || true
-ALL=(http-parser signature serve-handler call-request json engine-api expression cron inventory config agent-loop console worker-flags)
+ALL=(http-parser signature serve-handler call-request json engine-api expression cron inventory config agent-loop console console-replies worker-flags)
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=("${ALL[@]}")
 mkdir -p out

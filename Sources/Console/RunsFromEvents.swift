@@ -49,27 +49,34 @@ struct RunsFromEvents: Sendable {
             guard let id = (event["internal_id"] ?? event["id"])?.stringValue, !id.isEmpty else { return nil }
             return (id, event["name"]?.stringValue ?? "")
         }
-        await withTaskGroup(of: (name: String, runs: Result<[JSON], any Error>).self) { group in
-            var next = reads.makeIterator()
-            func start() {
-                guard let read = next.next() else { return }
-                group.addTask { [api] in
-                    do { return (read.name, .success(try await api.runs(ofEvent: read.id))) } catch { return (read.name, .failure(error)) }
-                }
-            }
-            for _ in 0..<Self.parallelReads { start() }
-            for await (name, result) in group {
-                start()
-                switch result {
-                case .success(let runs):
-                    for run in runs {
-                        let row = Self.row(run, eventName: name, slugs: slugs)
-                        if Self.matches(row, filter, fromMilliseconds: fromMilliseconds) { page.runs.append(row) }
+        // Index i's runs, or the error that kept them from being read.
+        let results = await withTaskGroup(of: (Int, Result<[JSON], any Error>).self) { group -> [Int: Result<[JSON], any Error>] in
+            var results: [Int: Result<[JSON], any Error>] = [:]
+            var started = 0
+            while started < reads.count || !group.isEmpty {
+                while started < reads.count, started - results.count < Self.parallelReads {
+                    let (index, id) = (started, reads[started].id)
+                    group.addTask { [api] in
+                        do { return (index, .success(try await api.runs(ofEvent: id))) } catch { return (index, .failure(error)) }
                     }
-                case .failure(let error):
-                    page.unreadEvents += 1
-                    page.lastError = "\(error)"
+                    started += 1
                 }
+                if let (index, result) = await group.next() { results[index] = result }
+            }
+            return results
+        }
+        for (index, read) in reads.enumerated() {
+            switch results[index] {
+            case .success(let runs):
+                for run in runs {
+                    let row = Self.row(run, eventName: read.name, slugs: slugs)
+                    if Self.matches(row, filter, fromMilliseconds: fromMilliseconds) { page.runs.append(row) }
+                }
+            case .failure(let error):
+                page.unreadEvents += 1
+                page.lastError = "\(error)"
+            case nil:
+                break
             }
         }
         func started(_ run: JSON) -> Int64 { run["started_at"]?.stringValue.flatMap(UTCTimestamp.milliseconds(rfc3339:)) ?? 0 }

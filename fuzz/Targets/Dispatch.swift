@@ -21,6 +21,7 @@ let fuzzTargets: [String: ([UInt8]) -> Void] = [
     "config": fuzzConfiguration,
     "agent-loop": fuzzAgentLoop,
     "console": fuzzConsole,
+    "console-replies": fuzzConsoleReplies,
     "worker-flags": fuzzWorkerFlags,
 ]
 
