@@ -78,4 +78,3 @@ final class ConsoleHarness: @unchecked Sendable {
         csrf = String(page[range.upperBound...].prefix { $0 != "\"" })
     }
 }
-

@@ -43,7 +43,6 @@ final class InngestServerSimulator: @unchecked Sendable {
         case failed(JSON)
     }
 
-
     private struct Run {
         var event: JSON
         var steps = JSONObject()

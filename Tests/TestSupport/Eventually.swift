@@ -29,7 +29,6 @@ public func firstValue<T>(timeout: Double = 20, every interval: Double = 0.005,
     await poll(timeout: timeout, every: interval, probe).value
 }
 
-
 private func poll<T>(timeout: Double, every interval: Double,
                      _ probe: () async throws -> T?) async -> (value: T?, lastError: (any Error)?) {
     let deadline = Date().addingTimeInterval(timeout)

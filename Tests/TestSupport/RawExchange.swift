@@ -13,7 +13,6 @@ import Darwin
 /// loops, and not Swift's cooperative pool, which a blocked read would starve),
 /// so the bytes on the wire are exactly the ones given.
 public enum RawExchange {
-
     public static func status(port: Int, sending bytes: [UInt8], timeout: Double = 10) async throws -> (status: Int, body: [UInt8]) {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {

@@ -9,7 +9,6 @@ import Darwin
 /// The built `worker` executable, run as a real child process with its
 /// stderr (JSON-lines log) captured.
 public final class WorkerProcess: @unchecked Sendable {
-
     public let process = Process()
     /// stderr goes to a file, not a pipe: everything the worker wrote before
     /// it exited is in the file the moment it exits, with no reader thread to

@@ -121,4 +121,3 @@ struct StepDriver {
         throw TestFailure("function \(functionId) did not finish within 500 calls")
     }
 }
-

@@ -17,7 +17,6 @@ enum PythonPeer {
                                input: []))?.status == 0
     }
 
-
     /// Runs `checks` and returns one result per check.
     static func check(_ checks: [JSON]) async throws -> [JSON] {
         let output = try await run(script: script, input: JSON.array(checks).serializedBytes())
