@@ -45,7 +45,8 @@ struct RunsFromEvents: Sendable {
             }
         }
         var page = Page(runs: [], cursor: events.items.count < Self.eventsPerPage ? nil : events.cursor)
-        let reads = events.items.compactMap { event -> (id: String, name: String)? in
+        // A server that ignores the limit must not multiply the requests one render makes.
+        let reads = events.items.prefix(Self.eventsPerPage).compactMap { event -> (id: String, name: String)? in
             guard let id = (event["internal_id"] ?? event["id"])?.stringValue, !id.isEmpty else { return nil }
             return (id, event["name"]?.stringValue ?? "")
         }
@@ -79,8 +80,8 @@ struct RunsFromEvents: Sendable {
                 break
             }
         }
-        func started(_ run: JSON) -> Int64 { run["started_at"]?.stringValue.flatMap(UTCTimestamp.milliseconds(rfc3339:)) ?? 0 }
-        page.runs.sort { started($0) > started($1) }
+        page.runs = page.runs.map { ($0, $0["started_at"]?.stringValue.flatMap(UTCTimestamp.milliseconds(rfc3339:)) ?? 0) }
+            .sorted { $0.1 > $1.1 }.map(\.0)
         return page
     }
 

@@ -43,6 +43,8 @@ public final class Inngest: Sendable {
     /// Functions as registered: each function, then its failure handler if any.
     let registeredFunctions: [InngestFunction]
     private let byCompositeId: [String: InngestFunction]
+    /// Runs one call of a function; built once here, since the serve path uses it for every call.
+    let executor: CallExecutor
     /// The serve URL this app registered itself with (`registerOnStart`): what an
     /// unsigned sync request re-registers, since its `Host` header proves nothing.
     let ownServeURL = Locked<String?>(nil)
@@ -70,6 +72,11 @@ public final class Inngest: Sendable {
         var map: [String: InngestFunction] = [:]
         for f in registered { map[f.compositeId(appId: appId)] = f }
         self.byCompositeId = map
+        let events = EventClient(configuration: configuration, httpClient: httpClient, middleware: middleware)
+        let api = InngestAPIClient(configuration: configuration, httpClient: httpClient)
+        self.executor = CallExecutor(appId: appId, middleware: middleware, logSink: self.logSink,
+                                     sendEvents: { try await events.send($0) },
+                                     sendSignal: { try await api.sendSignal($0, data: $1) })
     }
 
     public var mode: InngestMode { configuration.mode }
@@ -110,11 +117,4 @@ public final class Inngest: Sendable {
         EventClient(configuration: configuration, httpClient: httpClient, middleware: middleware)
     }
 
-    var executor: CallExecutor {
-        let client = eventClient
-        let api = InngestAPIClient(configuration: configuration, httpClient: httpClient)
-        return CallExecutor(appId: appId, middleware: middleware, logSink: logSink,
-                            sendEvents: { try await client.send($0) },
-                            sendSignal: { try await api.sendSignal($0, data: $1) })
-    }
 }

@@ -84,4 +84,20 @@ struct RunsFromEventsTests {
         #expect(RunsFromEvents.incompleteNote(RunsFromEvents.Page(runs: [], cursor: nil)) == nil)
         await server.stop()
     }
+
+    /// A server that ignores `limit` and lists 40 events costs one page of
+    /// runs requests (25), not one per event it sent.
+    @Test func aServerIgnoringTheLimitCostsOnePageOfRequests() async throws {
+        let server = try LoopbackServer { request in
+            if request.path == "/v1/events" {
+                return .json(200, ["data": .array((0..<40).map { ["internal_id": .string("01E\($0)"), "name": "a/b"] })])
+            }
+            return .json(200, ["data": []])
+        }
+        let api = InngestAPIClient(configuration: InngestConfiguration(mode: .dev, apiBaseURL: server.url), httpClient: SocketHTTPClient())
+        let page = try await RunsFromEvents(api: api, appID: nil).page(RunsPage.Filter(), fromMilliseconds: nil)
+        #expect(page.runs.isEmpty && page.unreadEvents == 0)
+        #expect(server.requests.filter { $0.path.hasSuffix("/runs") }.count == RunsFromEvents.eventsPerPage)
+        await server.stop()
+    }
 }

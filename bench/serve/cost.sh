@@ -3,7 +3,8 @@
 # (callgrind counts instructions, so other load on the machine does not
 # matter), for A and for B at 10, 50 and 200 memoised 1 KB steps, and the
 # per-step slope, which shows B's cost is linear in the number of steps.
-# Uses the release build run.sh makes (profile.sh builds it if missing).
+# profile.sh builds the release app each time (incremental), so the counts are
+# of the code checked out, never of a binary left from older code.
 set -euo pipefail
 cd "$(dirname "$0")"
 n=${N:-100}

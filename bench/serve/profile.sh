@@ -3,12 +3,13 @@
 # app under valgrind, sends N requests of one scenario, prints the top
 # functions (self cost) and the instructions per request.
 #   profile.sh [A|B10|B50|B200] [N]
-# Uses the release build run.sh makes (release/build.sh), building it if missing.
+# Builds the app as run.sh does (release/build.sh; incremental, so quick when
+# nothing changed): a binary left from older code would measure that code.
 set -euo pipefail
 cd "$(dirname "$0")"
 scenario=${1:-B50}; n=${2:-200}
 bin=$(cd ../.. && bash release/build.sh --product ServeBenchApp --show-bin-path)/ServeBenchApp
-[ -x "$bin" ] || (cd ../.. && bash release/build.sh --product ServeBenchApp >&2)
+(cd ../.. && bash release/build.sh --product ServeBenchApp >&2)
 out=../out/serve; mkdir -p "$out"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 rm -f "$out"/callgrind.out.*
