@@ -205,19 +205,8 @@ import TestSupport
     /// never finishes, then gives that handler's task its grace second and
     /// returns: the moments are set by advancing the server's clock.
     @Test func drainDeadlineCutsAHandlerThatNeverFinishes() async throws {
-        let gate = Gate()
-        let started = Gate()
-        let clock = TestClock()
-        let server = HTTPServer(configuration: HTTPServerConfiguration(), handler: ClosureHTTPHandler { _ in
-            started.open()
-            await gate.wait()
-            return HTTPResponse(status: 200)
-        }, clock: clock)
+        let (server, c, gate, clock) = try await Self.serverHoldingOneRequest()
         defer { gate.open() }
-        try server.start()
-        let c = try await RawConnection(port: server.port)
-        try await c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
-        await started.wait()
         let returned = Locked(false)
         let stopping = Task { await server.shutdown(drain: 0.2); returned.withLock { $0 = true } }
 
@@ -239,19 +228,8 @@ import TestSupport
     /// (a millisecond), infinity the longest drain (about 30 years).
     @Test(arguments: [Double.nan, -5, Double.infinity])
     func drainValuesOutsideADurationDoNotTrap(drain: Double) async throws {
-        let gate = Gate()
-        let started = Gate()
-        let clock = TestClock()
-        let server = HTTPServer(configuration: HTTPServerConfiguration(), handler: ClosureHTTPHandler { _ in
-            started.open()
-            await gate.wait()
-            return HTTPResponse(status: 200)
-        }, clock: clock)
+        let (server, c, gate, clock) = try await Self.serverHoldingOneRequest()
         defer { gate.open() }
-        try server.start()
-        let c = try await RawConnection(port: server.port)
-        try await c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
-        await started.wait()
         let stopping = Task { await server.shutdown(drain: drain) }
         try #require(await clock.waitForSleepers(1), "the shutdown never began its drain")
         if drain.isFinite || drain.isNaN {
@@ -266,6 +244,24 @@ import TestSupport
             #expect(try await c.response().status == 200)
         }
         await stopping.value
+    }
+
+    /// A server on a `TestClock` whose one connection has a request in its
+    /// handler, held there until `gate` opens.
+    static func serverHoldingOneRequest() async throws -> (HTTPServer, RawConnection, gate: Gate, clock: TestClock) {
+        let gate = Gate()
+        let started = Gate()
+        let clock = TestClock()
+        let server = HTTPServer(configuration: HTTPServerConfiguration(), handler: ClosureHTTPHandler { _ in
+            started.open()
+            await gate.wait()
+            return HTTPResponse(status: 200)
+        }, clock: clock)
+        try server.start()
+        let c = try await RawConnection(port: server.port)
+        try await c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        await started.wait()
+        return (server, c, gate, clock)
     }
 
     enum ConnectOutcome: Equatable {
